@@ -1,0 +1,1 @@
+"""Accounts: Django's user plus the community profile, registration and token login."""

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from accounts.models import Profile
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "display_name", "kind", "verified_at", "district", "digest_opt_in"]
+    list_filter = ["kind", "language", "digest_opt_in"]
+    search_fields = ["user__username", "display_name", "user__email"]
+    raw_id_fields = ["user", "verified_by"]

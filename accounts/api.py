@@ -1,0 +1,127 @@
+"""REST: registration, token login and the signed-in user's own profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.models import Profile
+from collab.auth import current_user
+from initiatives.models import District
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.RegexField(
+        r"^[\w.@+-]+\Z",
+        max_length=150,
+        error_messages={
+            "invalid": _("Nur Buchstaben, Ziffern und die Zeichen @ . + - _ sind erlaubt.")
+        },
+    )
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
+    display_name = serializers.CharField(required=False, allow_blank=True, max_length=80)
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="user.id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    district = serializers.SlugRelatedField(
+        slug_field="slug", queryset=District.objects.all(), allow_null=True, required=False
+    )
+    is_moderator = serializers.SerializerMethodField()
+    verified = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Profile
+        fields = [
+            "id",
+            "username",
+            "email",
+            "display_name",
+            "district",
+            "language",
+            "kind",
+            "verified",
+            "digest_opt_in",
+            "is_moderator",
+        ]
+        read_only_fields = ["kind"]
+
+    def get_is_moderator(self, profile: Profile) -> bool:
+        return selectors.is_moderator(profile.user)
+
+    def get_verified(self, profile: Profile) -> bool:
+        return profile.is_verified_organisation
+
+
+class RegisterView(APIView):
+    permission_classes = [permissions.AllowAny]
+    throttle_scope = "register"
+
+    @extend_schema(request=RegisterSerializer, responses={201: ProfileSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = services.user_register(**serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return Response(ProfileSerializer(user.profile).data, status=status.HTTP_201_CREATED)
+
+
+class TokenSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(trim_whitespace=False, max_length=128)
+
+
+class TokenView(APIView):
+    """Exchange username and password for the API token (also used by websocket clients)."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(
+        request=TokenSerializer,
+        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None:
+            return Response(
+                {"code": "invalid", "detail": _("Benutzername oder Passwort stimmt nicht.")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response({"token": services.token_for(user=user)})
+
+
+class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=ProfileSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(ProfileSerializer(services.profile_ensure(user=current_user(request))).data)
+
+    @extend_schema(request=ProfileSerializer, responses=ProfileSerializer)
+    def patch(self, request: Request) -> Response:
+        profile = services.profile_ensure(user=current_user(request))
+        serializer = ProfileSerializer(profile, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        profile = services.profile_update(user=current_user(request), **serializer.validated_data)
+        return Response(ProfileSerializer(profile).data)

@@ -1,0 +1,75 @@
+"""Writes about users: registration and the profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Profile
+
+
+def user_register(*, username: str, email: str, password: str, display_name: str = "") -> User:
+    """Create a user with a profile. Raises ValidationError with field errors."""
+
+    errors: dict[str, list[str]] = {}
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("Dieser Benutzername ist schon vergeben.")]
+    if User.objects.filter(email__iexact=email).exists():
+        errors["email"] = [_("Mit dieser E-Mail-Adresse gibt es schon ein Konto.")]
+    candidate = User(username=username, email=email)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(username=username, email=email, password=password)
+            Profile.objects.create(user=user, display_name=display_name.strip())
+    except IntegrityError as exc:  # a concurrent registration took the name
+        raise ValidationError({"username": [_("Dieser Benutzername ist schon vergeben.")]}) from exc
+    return user
+
+
+def profile_ensure(*, user: User) -> Profile:
+    """Every user has a profile; users made by `createsuperuser` get theirs on first use."""
+    profile, _created = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def profile_update(*, user: User, **fields: Any) -> Profile:
+    profile = profile_ensure(user=user)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+def token_for(*, user: User) -> str:
+    token, _created = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+MODERATED_APPS = ("accounts", "initiatives", "rooms", "moderation")
+
+
+def moderators_group_ensure(**_signal_kwargs: Any) -> None:
+    """The group `moderators` exists and may work on community content in the admin.
+
+    Runs after every migrate (permissions exist only then), so every installation
+    has the role, not only the demo.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    from accounts.selectors import MODERATORS_GROUP
+
+    group, _created = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=MODERATED_APPS))

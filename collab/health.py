@@ -1,0 +1,56 @@
+"""Health endpoints for load balancers and orchestrators.
+
+`/healthz`: the process answers. `/readyz`: the database and the channel layer
+answer too; otherwise 503 with the reason, so a balancer stops sending traffic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+
+logger = logging.getLogger(__name__)
+CHECK_TIMEOUT_SECONDS = 2.0
+
+
+async def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+async def _check_channel_layer() -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer configured")
+    channel = await layer.new_channel("readyz.")
+    await layer.send(channel, {"type": "readyz.ping"})
+    message = await layer.receive(channel)
+    if message.get("type") != "readyz.ping":
+        raise RuntimeError("channel layer returned a different message")
+
+
+async def readyz(request: HttpRequest) -> JsonResponse:
+    checks = {
+        "database": database_sync_to_async(_check_database)(),
+        "channel_layer": _check_channel_layer(),
+    }
+    failures: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            await asyncio.wait_for(check, CHECK_TIMEOUT_SECONDS)
+        except Exception as exc:  # any failure means "not ready", with its reason
+            logger.warning("readyz: %s failed: %r", name, exc)
+            failures[name] = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    if failures:
+        return JsonResponse({"status": "unavailable", "failures": failures}, status=503)
+    return JsonResponse({"status": "ok", "checks": list(checks)})

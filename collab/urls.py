@@ -1,0 +1,15 @@
+"""Root URLs: the web pages, the REST API under /api/, the admin and health checks."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from collab import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/", include("collab.api")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("frontend.urls")),
+]

@@ -1,0 +1,65 @@
+"""Websocket handshake: who is connecting, and from where (PROTOCOL.md, Connection).
+
+- `Authorization: Token <key>`: API clients and bots; they may omit `Origin`
+  (a browser cannot set this header on a websocket, so no cross-site risk).
+- Otherwise the Django session cookie, and only from an allowed `Origin`:
+  a handshake carrying the session cookie from a missing or foreign origin is
+  refused with HTTP 403 (cross-site websocket hijacking).
+
+A handshake with neither (or with a token or session that proves nobody) gets
+through as AnonymousUser; the consumer accepts it and closes with 4401.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
+from channels.security.websocket import OriginValidator
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.http.cookie import parse_cookie
+from rest_framework.authtoken.models import Token
+
+TOKEN_PREFIX = b"token "
+
+
+def _allowed_origins() -> list[str]:
+    allowed = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    return allowed
+
+
+@database_sync_to_async
+def user_for_token(key: str) -> User | AnonymousUser:
+    try:
+        token = Token.objects.select_related("user", "user__profile").get(key=key)
+    except (Token.DoesNotExist, ValueError):
+        return AnonymousUser()
+    return token.user if token.user.is_active else AnonymousUser()
+
+
+class WebsocketAuthMiddleware:
+    """Token auth for API clients, session auth (with the origin check) for browsers."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.browser_stack = OriginValidator(AuthMiddlewareStack(inner), _allowed_origins())
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        headers = dict(scope.get("headers", []))
+        authorization = headers.get(b"authorization")
+        if authorization is None:
+            cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
+            if settings.SESSION_COOKIE_NAME in cookies:
+                return await self.browser_stack(scope, receive, send)
+            return await self.inner(dict(scope, user=AnonymousUser()), receive, send)
+        user: User | AnonymousUser = AnonymousUser()
+        if authorization[: len(TOKEN_PREFIX)].lower() == TOKEN_PREFIX:
+            key = authorization[len(TOKEN_PREFIX) :].decode("latin-1").strip()
+            if key:
+                user = await user_for_token(key)
+        scope = dict(scope, user=user, auth_method="token")
+        return await self.inner(scope, receive, send)

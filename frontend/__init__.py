@@ -1,0 +1,1 @@
+"""The web pages: Django templates, German first."""

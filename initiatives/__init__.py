@@ -1,0 +1,1 @@
+"""Initiatives (projects), memberships and roles, and the city's districts and categories."""

@@ -1,0 +1,161 @@
+"""The Stuttgart demo: people and initiatives for `manage.py seed_demo` (German, realistic).
+
+Only the seed_demo command reads this; migrations never create demo accounts.
+"""
+
+from __future__ import annotations
+
+DEMO_PASSWORD = "klima-demo"  # noqa: S105 - documented demo password, demo mode only
+
+# username: (display name, district slug, role on the site)
+PEOPLE = {
+    "lena": ("Lena Hoffmann", "west", "member"),
+    "jonas": ("Jonas Weber", "bad-cannstatt", "member"),
+    "mira": ("Mira Özdemir", "mitte", "moderator"),
+    "admin": ("Admin", "mitte", "superuser"),
+    "tobias": ("Tobias Brenner", "vaihingen", "member"),
+    "aylin": ("Aylin Kaya", "mitte", "member"),
+    "frieda": ("Frieda Schäfer", "feuerbach", "member"),
+    "klaus": ("Klaus Maier", "moehringen", "member"),
+    "sophie": ("Sophie Lang", "sued", "member"),
+}
+
+CITY_WIDE_ROOMS = ["Stadtplatz", "Fragen & Hilfe"]
+
+# Each: title, category, district, status, lead, members, summary, description (Markdown)
+INITIATIVES = [
+    {
+        "title": "Repair-Café Stuttgart-West",
+        "category": "reparieren-teilen",
+        "district": "west",
+        "status": "active",
+        "lead": "lena",
+        "members": ["jonas", "sophie", "klaus"],
+        "summary": "Jeden ersten Samstag reparieren wir gemeinsam Toaster, Fahrräder und Kleidung.",
+        "description": "Wegwerfen war gestern! Im **Repair-Café** im Westen helfen "
+        "ehrenamtliche Tüftlerinnen und Tüftler beim Reparieren.\n\n"
+        "- Elektrogeräte\n- Fahrräder\n- Textilien\n\n"
+        "Kaffee und Kuchen gibt es gegen Spende.",
+    },
+    {
+        "title": "Lastenrad-Teilen Bad Cannstatt",
+        "category": "mobilitaet",
+        "district": "bad-cannstatt",
+        "status": "active",
+        "lead": "lena",
+        "members": ["jonas", "aylin"],
+        "summary": "Drei freie Lastenräder für den Wocheneinkauf, kostenlos ausleihbar.",
+        "description": "Unsere Lastenräder stehen am Wilhelmsplatz. Ausleihe über die "
+        "Community, Rückgabe bis 20 Uhr. Wir suchen noch **Radpaten** für die Wartung.",
+    },
+    {
+        "title": "Gemeinschaftsgarten Nordbahnhof",
+        "category": "natur-stadtgruen",
+        "district": "nord",
+        "status": "active",
+        "lead": "lena",
+        "members": ["frieda", "sophie", "jonas"],
+        "summary": "Gemüse, Kräuter und Begegnung auf der Brache am Nordbahnhof.",
+        "description": "Wir gärtnern in Hochbeeten auf dem Gelände am Nordbahnhof. "
+        "Gießdienst im Sommer, Pflanzentausch im Frühjahr. Alle sind willkommen!",
+    },
+    {
+        "title": "Balkonkraftwerk-Gruppe Vaihingen",
+        "category": "energie",
+        "district": "vaihingen",
+        "status": "active",
+        "lead": "tobias",
+        "members": ["klaus", "lena"],
+        "summary": "Sammelbestellung und Montagehilfe für Steckersolargeräte.",
+        "description": "Wir bestellen gemeinsam Balkonkraftwerke, helfen bei der Anmeldung "
+        "und montieren zusammen. Nächste Sammelbestellung: im Frühjahr.",
+    },
+    {
+        "title": "Foodsharing-Aktionstag Marktplatz",
+        "category": "ernaehrung",
+        "district": "mitte",
+        "status": "active",
+        "lead": "aylin",
+        "members": ["jonas", "sophie", "frieda"],
+        "summary": "Ein Aktionstag gegen Lebensmittelverschwendung mit Schnippeldisko.",
+        "description": "Wir retten Gemüse vom Großmarkt und kochen gemeinsam auf dem "
+        "Marktplatz. Für Aufbau, Schnippeln und Abbau brauchen wir **viele Hände**.",
+    },
+    {
+        "title": "Stadtbäume gießen Feuerbach",
+        "category": "natur-stadtgruen",
+        "district": "feuerbach",
+        "status": "active",
+        "lead": "frieda",
+        "members": ["jonas"],
+        "summary": "Baumpatenschaften: Wir gießen junge Straßenbäume in heißen Sommern.",
+        "description": "Junge Bäume brauchen im Sommer 100 Liter Wasser pro Woche. "
+        "Übernimm eine Patenschaft für einen Baum in deiner Straße.",
+    },
+    {
+        "title": "Sichere Schulwege Degerloch",
+        "category": "mobilitaet",
+        "district": "degerloch",
+        "status": "idea",
+        "lead": "sophie",
+        "members": ["lena"],
+        "summary": "Elterntaxis reduzieren: Laufbus und Fahrradzug zur Grundschule.",
+        "description": "Wir organisieren Laufbusse mit festen Haltestellen und begleiten "
+        "Kinder mit dem Rad zur Schule.",
+    },
+    {
+        "title": "Solardach-Genossenschaft Möhringen",
+        "category": "energie",
+        "district": "moehringen",
+        "status": "idea",
+        "lead": "klaus",
+        "members": ["tobias"],
+        "summary": "Bürgerinnen und Bürger finanzieren Solaranlagen auf Schuldächern.",
+        "description": "Wir gründen eine Energiegenossenschaft. Anteile ab 100 Euro, "
+        "Strom für Schulen und Vereine im Bezirk.",
+    },
+    {
+        "title": "Kleidertausch im Süden",
+        "category": "reparieren-teilen",
+        "district": "sued",
+        "status": "done",
+        "lead": "sophie",
+        "members": ["aylin", "lena"],
+        "summary": "Vierteljährliche Tauschpartys für Kleidung, Bücher und Spiele.",
+        "description": "Bring, was du nicht mehr brauchst, nimm mit, was dir gefällt. "
+        "Die Sommer-Tauschparty war ein voller Erfolg: danke an alle!",
+    },
+    {
+        "title": "Energiespar-Nachbarschaft Zuffenhausen",
+        "category": "bauen-wohnen",
+        "district": "zuffenhausen",
+        "status": "active",
+        "lead": "lena",
+        "members": ["klaus", "tobias"],
+        "summary": "Nachbarn beraten Nachbarn: Wärmebildkamera, Thermostate, Dämmtipps.",
+        "description": "Wir verleihen eine Wärmebildkamera und Strommessgeräte und zeigen, "
+        "wie man mit kleinen Maßnahmen Heizkosten spart.",
+    },
+    {
+        "title": "Klimacafé Stuttgart-Ost",
+        "category": "gemeinschaft",
+        "district": "ost",
+        "status": "active",
+        "lead": "aylin",
+        "members": ["mira", "frieda"],
+        "summary": "Monatlicher Treff zum Austausch über Klimasorgen und Klimahandeln.",
+        "description": "Im Klimacafé reden wir offen über Klimagefühle und planen kleine "
+        "Aktionen im Stadtteil. Jeden dritten Donnerstag im Stadtteilzentrum.",
+    },
+    {
+        "title": "Blühwiesen Plieningen",
+        "category": "natur-stadtgruen",
+        "district": "plieningen",
+        "status": "active",
+        "lead": "frieda",
+        "members": ["klaus"],
+        "summary": "Artenvielfalt statt Rasen: Wir säen heimische Blühwiesen an.",
+        "description": "Gemeinsam mit der Uni Hohenheim legen wir Blühstreifen an und "
+        "zählen im Sommer Wildbienen.",
+    },
+]

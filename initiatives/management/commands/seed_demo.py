@@ -1,0 +1,77 @@
+"""`manage.py seed_demo`: the Stuttgart demo data. Idempotent: running it again changes nothing.
+
+Demo accounts exist only where this command ran; migrations never create them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Profile
+from accounts.selectors import MODERATORS_GROUP
+from initiatives import demo_data, services
+from initiatives.models import Category, District, Initiative, Membership
+from rooms.models import Room
+from rooms.services import room_create
+
+
+class Command(BaseCommand):
+    help = "Load the Stuttgart demo data (demo accounts with the password 'klima-demo')."
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        people = {name: self._person(name, *spec) for name, spec in demo_data.PEOPLE.items()}
+        for title in demo_data.CITY_WIDE_ROOMS:
+            if not Room.objects.filter(initiative=None, title=title).exists():
+                room_create(initiative=None, title=title)
+        created = 0
+        for spec in demo_data.INITIATIVES:
+            created += self._initiative(spec, people)
+        self.stdout.write(
+            f"Demo data ready: {len(people)} accounts, {len(demo_data.INITIATIVES)} initiatives "
+            f"({created} new), {len(demo_data.CITY_WIDE_ROOMS)} city-wide rooms."
+        )
+
+    def _person(self, username: str, display_name: str, district: str, role: str) -> User:
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@klima-demo.invalid"}
+        )
+        if created:
+            user.set_password(demo_data.DEMO_PASSWORD)
+        user.is_staff = role in {"moderator", "superuser"}
+        user.is_superuser = role == "superuser"
+        user.save()
+        Profile.objects.update_or_create(
+            user=user,
+            defaults={
+                "display_name": display_name,
+                "district": District.objects.filter(slug=district).first(),
+            },
+        )
+        if role == "moderator":
+            user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+        return user
+
+    def _initiative(self, spec: dict[str, Any], people: dict[str, User]) -> int:
+        existing = Initiative.objects.filter(title=spec["title"]).first()
+        created = existing is None
+        initiative = existing or services.initiative_create(
+            user=people[spec["lead"]],
+            title=spec["title"],
+            summary=spec["summary"],
+            description=spec["description"],
+            category=Category.objects.get(slug=spec["category"]),
+            district=District.objects.get(slug=spec["district"]),
+            status=spec["status"],
+        )
+        for username in spec["members"]:
+            Membership.objects.get_or_create(
+                initiative=initiative, user=people[username], defaults={"role": "member"}
+            )
+        return int(created)

@@ -1,0 +1,1 @@
+"""Moderation: reports, the queue, hide and unhide, mutes, bans, slow mode, the audit log."""

@@ -1,0 +1,1 @@
+"""Presence and typing: who is online in which room, shared across worker processes."""
