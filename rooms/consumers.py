@@ -1,19 +1,52 @@
-"""The one websocket consumer: parses frames, calls services, sends frames (PROTOCOL.md)."""
+"""The one websocket consumer: parses frames, calls services, sends frames (PROTOCOL.md).
+
+Thin by design: every rule lives in the services (via rooms/realtime.py), every
+broadcast in rooms/broadcast.py, the per-process fan-out in rooms/fanout.py.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.utils import timezone
+from django.db import DatabaseError
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.selectors import public_user
+from accounts.selectors import public_user, user_language
 from collab.errors import DomainError
-from rooms import frames
+from rooms import frames, realtime
+from rooms.fanout import get_hub
+
+logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
+PROTOCOL_VERSION = 1
+
+
+@dataclass
+class Subscription:
+    """One room on this connection. While `pending` (its `subscribed` is not sent yet)
+    live events wait in `buffer`; `paused` (replay had `more`) drops them until the
+    client subscribes again."""
+
+    last_seq: int = 0
+    pending: bool = True
+    paused: bool = False
+    buffer: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
+def _field(frame: dict[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
+    value = frame.get(name)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise DomainError(
+            "invalid", _("Das Feld `%(name)s` fehlt oder ist falsch.") % {"name": name}
+        )
+    return value
 
 
 class ProtocolConsumer(AsyncWebsocketConsumer):
@@ -27,35 +60,206 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user = user
+        self.connection_id = uuid.uuid4().hex
+        self.subscriptions: dict[int, Subscription] = {}
+        self.language = user_language(user) or "de"
+        self.sees_hidden = await realtime.is_moderator_async(user)
+        self.hub = get_hub()
+        await self.hub.join_user(user.pk, self)
         await self.send_frame(
-            frames.hello(user=public_user(user), server_time=timezone.now(), protocol=1)
+            frames.hello(
+                user=public_user(user), server_time=timezone.now(), protocol=PROTOCOL_VERSION
+            )
         )
 
+    async def disconnect(self, code: int) -> None:
+        """Leave every room and the user's group on this process."""
+        if not hasattr(self, "connection_id"):
+            return
+        for room_id in list(self.subscriptions):
+            await self.hub.leave_room(room_id, self)
+        self.subscriptions.clear()
+        await self.hub.leave_user(self.user.pk, self)
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        """Decode one client frame and hand it to its handler."""
+        """Decode one client frame and hand it to its handler; errors become `error` frames."""
         ref = None
-        try:
-            if text_data is None:
-                raise DomainError("invalid", _("Nur JSON-Textframes sind erlaubt."))
+        with translation.override(self.language):
             try:
-                frame = json.loads(text_data)
-            except ValueError:
-                raise DomainError("invalid", _("Das ist kein gültiges JSON.")) from None
-            if not isinstance(frame, dict):
-                raise DomainError("invalid", _("Ein Frame muss ein JSON-Objekt sein."))
-            ref = frame.get("ref")
-            kind = frame.get("type")
-            handler = self.handlers.get(kind) if isinstance(kind, str) else None
-            if handler is None:
-                raise DomainError("invalid", _("Unbekannter Frame-Typ."))
-            await handler(self, frame)
-        except DomainError as error:
-            await self.send_frame(frames.error(error, ref=ref))
+                frame = self._decode(text_data)
+                ref = frame.get("ref")
+                handler = self.handlers.get(frame["type"])
+                if handler is None:
+                    raise DomainError("invalid", _("Unbekannter Frame-Typ."))
+                await handler(self, frame, ref)
+            except DomainError as error:
+                await self.send_frame(frames.error(error, ref=ref))
+            except DatabaseError:
+                logger.warning("database unavailable for %s", self.connection_id, exc_info=True)
+                await self.send_frame(frames.error(_unavailable(), ref=ref))
+            except Exception:
+                logger.exception("frame from %s failed", self.connection_id)
+                await self.send_frame(frames.error(_unavailable(), ref=ref))
 
-    async def handle_ping(self, frame: dict[str, Any]) -> None:
-        await self.send_frame(frames.pong(ref=frame.get("ref")))
+    @staticmethod
+    def _decode(text_data: str | None) -> dict[str, Any]:
+        if text_data is None:
+            raise DomainError("invalid", _("Nur JSON-Textframes sind erlaubt."))
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            raise DomainError("invalid", _("Das ist kein gültiges JSON.")) from None
+        if not isinstance(frame, dict):
+            raise DomainError("invalid", _("Ein Frame muss ein JSON-Objekt sein."))
+        if not isinstance(frame.get("type"), str):
+            raise DomainError("invalid", _("Das Feld `type` fehlt."))
+        return frame
 
-    handlers = {"ping": handle_ping}
+    # --- client frames ------------------------------------------------------
+    async def handle_subscribe(self, frame: dict[str, Any], ref: Any) -> None:
+        room_id = _field(frame, "room", int)
+        since = frame.get("since")
+        subscription = Subscription()
+        self.subscriptions[room_id] = subscription
+        try:
+            # Join the room's stream before reading the log, so no event slips between.
+            stream = await self.hub.join_room(room_id, self)
+            snapshot = await realtime.subscription_snapshot(
+                user=self.user, room_id=room_id, since=since
+            )
+        except BaseException:
+            if self.subscriptions.get(room_id) is subscription:
+                del self.subscriptions[room_id]
+                await self.hub.leave_room(room_id, self)
+            raise
+        replay = snapshot.replay
+        stream.anchor(replay.seq)
+        subscription.last_seq = replay.events[-1]["seq"] if replay.more else replay.seq
+        subscription.paused = replay.more
+        await self.send_frame(
+            frames.subscribed(
+                room=room_id,
+                seq=replay.seq,
+                messages=replay.events,
+                more=replay.more,
+                reset=replay.reset,
+                presence=[],
+                unread=snapshot.unread,
+                you=snapshot.you,
+                ref=ref,
+            )
+        )
+        while subscription.buffer:
+            seq, message = subscription.buffer.pop(0)
+            await self._send_event(subscription, seq, message)
+        subscription.pending = False
+        await stream.flush()
+
+    async def handle_unsubscribe(self, frame: dict[str, Any], ref: Any) -> None:
+        room_id = _field(frame, "room", int)
+        if self.subscriptions.pop(room_id, None) is not None:
+            await self.hub.leave_room(room_id, self)
+        await self.send_frame(frames.unsubscribed(room=room_id, reason="requested", ref=ref))
+
+    async def handle_send(self, frame: dict[str, Any], ref: Any) -> None:
+        posted = await realtime.message_post(
+            user=self.user,
+            room_id=_field(frame, "room", int),
+            body=frame.get("body"),
+            client_id=frame.get("client_id"),
+            thread_id=frame.get("thread"),
+        )
+        await self.send_frame(
+            frames.ack(
+                client_id=posted.message.client_id,
+                message=posted.message.pk,
+                seq=posted.seq,
+                ref=ref,
+            )
+        )
+
+    async def handle_edit(self, frame: dict[str, Any], ref: Any) -> None:
+        await realtime.message_edit(
+            user=self.user,
+            room_id=_field(frame, "room", int),
+            message_id=_field(frame, "message", int),
+            body=frame.get("body"),
+        )
+
+    async def handle_delete(self, frame: dict[str, Any], ref: Any) -> None:
+        await realtime.message_delete(
+            user=self.user,
+            room_id=_field(frame, "room", int),
+            message_id=_field(frame, "message", int),
+        )
+
+    async def handle_react(self, frame: dict[str, Any], ref: Any) -> None:
+        await realtime.reaction_add(
+            user=self.user,
+            room_id=_field(frame, "room", int),
+            message_id=_field(frame, "message", int),
+            emoji=frame.get("emoji"),
+        )
+
+    async def handle_unreact(self, frame: dict[str, Any], ref: Any) -> None:
+        await realtime.reaction_remove(
+            user=self.user,
+            room_id=_field(frame, "room", int),
+            message_id=_field(frame, "message", int),
+            emoji=frame.get("emoji"),
+        )
+
+    async def handle_read(self, frame: dict[str, Any], ref: Any) -> None:
+        await realtime.read_mark(
+            user=self.user,
+            room_id=_field(frame, "room", int),
+            seq=frame.get("seq"),
+            connection_id=self.connection_id,
+        )
+
+    async def handle_ping(self, frame: dict[str, Any], ref: Any) -> None:
+        await self.send_frame(frames.pong(ref=ref))
+
+    handlers = {
+        "subscribe": handle_subscribe,
+        "unsubscribe": handle_unsubscribe,
+        "send": handle_send,
+        "edit": handle_edit,
+        "delete": handle_delete,
+        "react": handle_react,
+        "unreact": handle_unreact,
+        "read": handle_read,
+        "ping": handle_ping,
+    }
+
+    # --- deliveries from the hub (rooms/fanout.py) ---------------------------
+    async def deliver_room_event(self, room_id: int, seq: int, message: dict[str, Any]) -> None:
+        subscription = self.subscriptions.get(room_id)
+        if subscription is None:
+            return
+        if subscription.pending:
+            subscription.buffer.append((seq, message))
+            return
+        await self._send_event(subscription, seq, message)
+
+    async def _send_event(
+        self, subscription: Subscription, seq: int, message: dict[str, Any]
+    ) -> None:
+        if subscription.paused or seq <= subscription.last_seq:
+            return
+        subscription.last_seq = seq
+        text = message.get("text_mod") if self.sees_hidden else None
+        await self.send(text_data=text or message["text"])
+
+    async def deliver_text(self, text: str) -> None:
+        await self.send(text_data=text)
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, separators=(",", ":"), ensure_ascii=False))
+
+
+def _unavailable() -> DomainError:
+    return DomainError(
+        "unavailable",
+        _("Der Server kann gerade nichts speichern. Bitte versuche es gleich noch einmal."),
+    )

@@ -15,15 +15,54 @@ def iso(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z")
 
 
+def _with_ref(frame: dict[str, Any], ref: Any) -> dict[str, Any]:
+    if ref is not None:
+        frame["ref"] = ref
+    return frame
+
+
 def hello(*, user: PublicUser, server_time: datetime, protocol: int) -> dict[str, Any]:
     return {"type": "hello", "user": user, "server_time": iso(server_time), "protocol": protocol}
 
 
+def subscribed(
+    *,
+    room: int,
+    seq: int,
+    messages: list[dict[str, Any]],
+    more: bool,
+    reset: bool,
+    presence: list[dict[str, Any]],
+    unread: int,
+    you: dict[str, Any],
+    ref: Any = None,
+) -> dict[str, Any]:
+    return _with_ref(
+        {
+            "type": "subscribed",
+            "room": room,
+            "seq": seq,
+            "messages": messages,
+            "more": more,
+            "reset": reset,
+            "presence": presence,
+            "unread": unread,
+            "you": you,
+        },
+        ref,
+    )
+
+
+def unsubscribed(*, room: int, reason: str, ref: Any = None) -> dict[str, Any]:
+    return _with_ref({"type": "unsubscribed", "room": room, "reason": reason}, ref)
+
+
+def ack(*, client_id: str, message: int, seq: int, ref: Any = None) -> dict[str, Any]:
+    return _with_ref({"type": "ack", "client_id": client_id, "message": message, "seq": seq}, ref)
+
+
 def error(error: DomainError, *, ref: Any = None) -> dict[str, Any]:
-    frame: dict[str, Any] = {"type": "error", **error.as_dict()}
-    if ref is not None:
-        frame["ref"] = ref
-    return frame
+    return _with_ref({"type": "error", **error.as_dict()}, ref)
 
 
 def pong(*, ref: Any = None) -> dict[str, Any]:

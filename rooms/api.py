@@ -1,0 +1,211 @@
+"""REST: rooms, history pages, threads, and posting as a bot or integration would.
+
+The same services and renderers as the websocket: a message posted here passes
+the same rules and reaches subscribers as the same live event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from collab.auth import current_user
+from initiatives.selectors import access_initiative
+from rooms import permissions as rules
+from rooms import selectors, services
+from rooms.rendering import room_data
+
+HISTORY_LIMIT_DEFAULT = 50
+HISTORY_LIMIT_MAX = 200
+
+ROOM_FIELDS: dict[str, serializers.Field] = {
+    "id": serializers.IntegerField(),
+    "title": serializers.CharField(),
+    "initiative": serializers.DictField(allow_null=True),
+    "members_only": serializers.BooleanField(),
+    "slow_mode_seconds": serializers.IntegerField(),
+    "archived": serializers.BooleanField(),
+    "last_seq": serializers.IntegerField(),
+    "unread": serializers.IntegerField(),
+}
+RoomSchema = inline_serializer("Room", ROOM_FIELDS)
+
+
+class RoomCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=80)
+    members_only = serializers.BooleanField(default=False)
+
+
+class RoomUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=80, required=False)
+    members_only = serializers.BooleanField(required=False)
+    slow_mode_seconds = serializers.IntegerField(min_value=0, max_value=86_400, required=False)
+    archived = serializers.BooleanField(required=False)
+
+
+class MessagePostSerializer(serializers.Serializer):
+    body = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    client_id = serializers.CharField(max_length=64)
+    thread = serializers.IntegerField(required=False, allow_null=True)
+
+
+class RoomListView(GenericAPIView):
+    """The rooms I can read, with my unread count each."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: RoomSchema})
+    def get(self, request: Request) -> Response:
+        user = current_user(request)
+        page = self.paginate_queryset(selectors.room_list(user=user))
+        return self.get_paginated_response(
+            [room_data(room, unread=room.unread) for room in page or []]  # type: ignore[attr-defined]
+        )
+
+
+class RoomDetailView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: RoomSchema})
+    def get(self, request: Request, room_id: int) -> Response:
+        user = current_user(request)
+        room = selectors.access_room(user=user, room_id=room_id)
+        return Response(room_data(room, unread=selectors.unread_count(user=user, room=room)))
+
+    @extend_schema(request=RoomUpdateSerializer, responses={200: RoomSchema})
+    def patch(self, request: Request, room_id: int) -> Response:
+        user = current_user(request)
+        serializer = RoomUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        room = selectors.access_room(user=user, room_id=room_id)
+        room = services.room_update(user=user, room=room, **serializer.validated_data)
+        return Response(room_data(room, unread=selectors.unread_count(user=user, room=room)))
+
+
+class InitiativeRoomsView(APIView):
+    """An initiative's rooms that I can read; leads add rooms (also members-only ones)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: inline_serializer("RoomList", ROOM_FIELDS, many=True)})
+    def get(self, request: Request, slug: str) -> Response:
+        user = current_user(request)
+        initiative = access_initiative(slug=slug)
+        rooms = selectors.room_list(user=user).filter(initiative=initiative)
+        return Response([room_data(r, unread=r.unread) for r in rooms])  # type: ignore[attr-defined]
+
+    @extend_schema(request=RoomCreateSerializer, responses={201: RoomSchema})
+    def post(self, request: Request, slug: str) -> Response:
+        user = current_user(request)
+        serializer = RoomCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        room = services.room_create_by_lead(
+            user=user, initiative=access_initiative(slug=slug), **serializer.validated_data
+        )
+        return Response(room_data(room, unread=0), status=status.HTTP_201_CREATED)
+
+
+def _int_param(request: Request, name: str, *, minimum: int = 0) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ValidationError({name: [_("Muss eine ganze Zahl ab %(n)d sein.") % {"n": minimum}]})
+    return value
+
+
+class MessagesView(APIView):
+    """History pages (`before`, `after_seq`, `limit`) and posting."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("before", int, description="message id: the page before it"),
+            OpenApiParameter("after_seq", int, description="the messages created after seq"),
+            OpenApiParameter("limit", int, description="1..200, default 50"),
+        ]
+    )
+    def get(self, request: Request, room_id: int) -> Response:
+        user = current_user(request)
+        before = _int_param(request, "before", minimum=1)
+        after_seq = _int_param(request, "after_seq")
+        if before is not None and after_seq is not None:
+            raise ValidationError({"before": [_("Nur `before` oder `after_seq`, nicht beides.")]})
+        limit = min(
+            _int_param(request, "limit", minimum=1) or HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX
+        )
+        room = selectors.access_room(user=user, room_id=room_id)
+        results, has_next = selectors.history(
+            room=room,
+            before=before,
+            after_seq=after_seq,
+            limit=limit,
+            for_moderator=rules.sees_hidden_content(user),
+        )
+        return Response(
+            {"results": results, "next": self._next(request, results, has_next, after_seq, limit)}
+        )
+
+    @staticmethod
+    def _next(
+        request: Request,
+        results: list[dict[str, Any]],
+        has_next: bool,
+        after_seq: int | None,
+        limit: int,
+    ) -> str | None:
+        if not has_next or not results:
+            return None
+        if after_seq is not None:
+            query = {"after_seq": results[-1]["seq"], "limit": limit}
+        else:
+            query = {"before": results[0]["id"], "limit": limit}
+        return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+
+    @extend_schema(request=MessagePostSerializer)
+    def post(self, request: Request, room_id: int) -> Response:
+        user = current_user(request)
+        serializer = MessagePostSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        posted = services.message_post(
+            user=user,
+            room_id=room_id,
+            body=serializer.validated_data["body"],
+            client_id=serializer.validated_data["client_id"],
+            thread_id=serializer.validated_data.get("thread"),
+        )
+        data = selectors.message_view(posted.message, for_moderator=rules.sees_hidden_content(user))
+        return Response(
+            data, status=status.HTTP_201_CREATED if posted.created else status.HTTP_200_OK
+        )
+
+
+class ThreadView(APIView):
+    """A thread: its root message and the replies, oldest first."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get(self, request: Request, room_id: int, message_id: int) -> Response:
+        user = current_user(request)
+        room = selectors.access_room(user=user, room_id=room_id)
+        message = selectors.access_message(room=room, message_id=message_id)
+        root = message if message.thread_id is None else message.thread
+        assert root is not None
+        messages = selectors.thread(
+            room=room, root=root, for_moderator=rules.sees_hidden_content(user)
+        )
+        return Response({"root": messages[0], "replies": messages[1:]})

@@ -1,0 +1,85 @@
+"""Publishing realtime frames: the only module that sends to the channel layer.
+
+Services call these functions inside their transaction; the frame is encoded
+once, here, and handed to the channel layer only after the commit
+(`transaction.on_commit`), so no client ever sees an event that was rolled back.
+A publish that fails is logged and dropped: the event is in the room's log, and
+the fan-out (rooms/fanout.py) or the client's `since` fills the gap from there.
+
+Groups: `room.<id>` and `user.<id>`; each worker process joins a group once
+(rooms/fanout.py), so one publish costs one channel-layer message per process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def group_for_room(room_id: int) -> str:
+    return f"room.{int(room_id)}"
+
+
+def group_for_user(user_id: int) -> str:
+    return f"user.{int(user_id)}"
+
+
+def encode(frame: dict[str, Any]) -> str:
+    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+
+
+def room_event_frames(
+    *, room_id: int, seq: int, kind: str, data: Any, moderator_data: Any = None
+) -> dict[str, Any]:
+    """The channel-layer message for one logged room event, in both audiences' text."""
+    frame = {"type": "event", "room": room_id, "seq": seq, "event": kind, "data": data}
+    text_mod = None
+    if moderator_data is not None:
+        text_mod = encode({**frame, "data": moderator_data})
+    return {
+        "type": "room.event",
+        "room": room_id,
+        "seq": seq,
+        "text": encode(frame),
+        "text_mod": text_mod,
+    }
+
+
+def room_event_on_commit(
+    *, room_id: int, seq: int, kind: str, data: Any, moderator_data: Any = None
+) -> None:
+    """Announce a room event once the surrounding transaction has committed."""
+    message = room_event_frames(
+        room_id=room_id, seq=seq, kind=kind, data=data, moderator_data=moderator_data
+    )
+    transaction.on_commit(lambda: _publish(group_for_room(room_id), message))
+
+
+def user_frame_on_commit(
+    *, user_id: int, frame: dict[str, Any], except_connection: str | None = None
+) -> None:
+    """Send `frame` to every connection of the user (but `except_connection`), after commit."""
+    message = {
+        "type": "user.frame",
+        "user": user_id,
+        "text": encode(frame),
+        "except": except_connection,
+    }
+    transaction.on_commit(lambda: _publish(group_for_user(user_id), message))
+
+
+def _publish(group: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:  # the log keeps the event; clients and the fan-out catch up by seq
+        logger.exception("publishing to %s failed", group)

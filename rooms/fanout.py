@@ -1,0 +1,273 @@
+"""Fan-out: one channel-layer subscription per room per worker process.
+
+A publish (rooms/broadcast.py) costs one channel-layer message per process, not
+per recipient; the process writes the same pre-encoded text to each local socket
+and never queries the database per recipient.
+
+Each room has a `RoomStream` here that puts events into `seq` order: events that
+overtake each other (two writers commit 5 and 6, 6 is published first) wait up
+to GAP_WAIT_SECONDS for the missing one, which is then read from the room's log
+if it has not arrived (a lost broadcast, a full channel). A periodic check of the
+rooms' `last_seq` catches a lost last event. So every subscriber sees each event
+once, in order, without a gap, even when the channel layer drops messages.
+
+The hub belongs to one event loop (a worker process has one; tests start many).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from rooms import selectors
+from rooms.broadcast import group_for_room, group_for_user
+
+logger = logging.getLogger(__name__)
+
+GAP_WAIT_SECONDS = 0.2
+RESYNC_SECONDS = 5.0
+# channels-redis forgets group members after `group_expiry` (a day by default).
+GROUP_REFRESH_SECONDS = 3600.0
+RECEIVE_RETRY_SECONDS = 1.0
+
+
+class Subscriber(Protocol):
+    """A local connection, as the hub sees it (rooms.consumers.ProtocolConsumer)."""
+
+    connection_id: str
+
+    async def deliver_room_event(self, room_id: int, seq: int, message: dict[str, Any]) -> None:
+        """Send one ordered room event (the channel-layer message of broadcast.py)."""
+
+    async def deliver_text(self, text: str) -> None:
+        """Send an already encoded frame."""
+
+
+_fetch_logged = database_sync_to_async(selectors.logged_event_messages)
+_fetch_latest = database_sync_to_async(selectors.latest_seqs)
+
+
+class RoomStream:
+    """One room's events on this process, in seq order, gaps filled from the log."""
+
+    def __init__(self, room_id: int) -> None:
+        self.room_id = room_id
+        self.subscribers: set[Subscriber] = set()
+        self.delivered: int | None = None  # unknown until the first subscriber anchors it
+        self.pending: dict[int, dict[str, Any]] = {}
+        self.lock = asyncio.Lock()
+        self.repair: asyncio.Task[None] | None = None
+
+    def anchor(self, seq: int) -> None:
+        """A subscriber read the log up to `seq`: a new stream starts after it."""
+        if self.delivered is None:
+            self.delivered = seq
+            for stale in [s for s in self.pending if s <= seq]:
+                del self.pending[stale]
+
+    async def receive(self, message: dict[str, Any]) -> None:
+        seq = int(message["seq"])
+        if self.delivered is not None and seq <= self.delivered:
+            return  # already delivered (a repair got there first)
+        self.pending[seq] = message
+        await self.flush()
+
+    async def flush(self) -> None:
+        async with self.lock:
+            while self.delivered is not None and self.delivered + 1 in self.pending:
+                message = self.pending.pop(self.delivered + 1)
+                self.delivered += 1
+                for subscriber in list(self.subscribers):
+                    try:
+                        await subscriber.deliver_room_event(self.room_id, self.delivered, message)
+                    except Exception:  # one broken socket must not stop the others
+                        logger.exception("delivery to %s failed", subscriber.connection_id)
+        if self.pending and self.delivered is not None and self.repair is None:
+            self.repair = asyncio.ensure_future(self._repair_after_wait())
+
+    async def _repair_after_wait(self) -> None:
+        try:
+            await asyncio.sleep(GAP_WAIT_SECONDS)
+            if self.pending and self.delivered is not None:
+                await self.fill(upto=min(self.pending) - 1)
+        finally:
+            self.repair = None
+        if self.pending:
+            await self.flush()
+
+    async def fill(self, *, upto: int) -> None:
+        """Read the log entries after `delivered` up to `upto` and deliver them in order."""
+        if self.delivered is None or upto <= self.delivered:
+            return
+        try:
+            messages = await _fetch_logged(room_id=self.room_id, after=self.delivered, upto=upto)
+        except Exception:
+            logger.exception("reading the log of room %s failed", self.room_id)
+            return
+        for message in messages:
+            if self.delivered is None or message["seq"] > self.delivered:
+                self.pending.setdefault(message["seq"], message)
+        await self.flush()
+
+
+class Hub:
+    """This process's end of the channel layer: one channel, joined to each group that a
+    local connection needs, dispatching to the local connections."""
+
+    def __init__(self) -> None:
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        self.rooms: dict[int, RoomStream] = {}
+        self.users: dict[int, set[Subscriber]] = {}
+        self.tasks: list[asyncio.Task[None]] = []
+        self.started = asyncio.Event()
+        self._starting = False
+
+    async def start(self) -> None:
+        if self._starting:
+            await self.started.wait()
+            return
+        self._starting = True
+        self.channel = await self.layer.new_channel(f"hub.{uuid.uuid4().hex[:8]}.")
+        self.tasks = [
+            asyncio.ensure_future(self._receive_loop()),
+            asyncio.ensure_future(self._every(RESYNC_SECONDS, self.resync)),
+            asyncio.ensure_future(self._every(GROUP_REFRESH_SECONDS, self._refresh_groups)),
+        ]
+        self.started.set()
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self.tasks = []
+
+    # --- rooms ----------------------------------------------------------
+    async def join_room(self, room_id: int, subscriber: Subscriber) -> RoomStream:
+        """Start receiving the room's events (before reading its log, so none slips by)."""
+        await self.start()
+        stream = self.rooms.get(room_id)
+        if stream is None:
+            stream = self.rooms[room_id] = RoomStream(room_id)
+            await self.layer.group_add(group_for_room(room_id), self.channel)
+        stream.subscribers.add(subscriber)
+        return stream
+
+    async def leave_room(self, room_id: int, subscriber: Subscriber) -> None:
+        stream = self.rooms.get(room_id)
+        if stream is None:
+            return
+        stream.subscribers.discard(subscriber)
+        if not stream.subscribers:
+            del self.rooms[room_id]
+            if stream.repair is not None:
+                stream.repair.cancel()
+            await self._discard(group_for_room(room_id))
+
+    # --- users ----------------------------------------------------------
+    async def join_user(self, user_id: int, subscriber: Subscriber) -> None:
+        await self.start()
+        local = self.users.get(user_id)
+        if local is None:
+            local = self.users[user_id] = set()
+            await self.layer.group_add(group_for_user(user_id), self.channel)
+        local.add(subscriber)
+
+    async def leave_user(self, user_id: int, subscriber: Subscriber) -> None:
+        local = self.users.get(user_id)
+        if local is None:
+            return
+        local.discard(subscriber)
+        if not local:
+            del self.users[user_id]
+            await self._discard(group_for_user(user_id))
+
+    # --- the loops ------------------------------------------------------
+    async def _receive_loop(self) -> None:
+        assert self.channel is not None
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("channel layer receive failed; retrying")
+                await asyncio.sleep(RECEIVE_RETRY_SECONDS)
+                await self._refresh_groups()
+                await self.resync()
+                continue
+            try:
+                await self._dispatch(message)
+            except Exception:
+                logger.exception("dispatching %s failed", message.get("type"))
+
+    async def _dispatch(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "room.event":
+            stream = self.rooms.get(int(message["room"]))
+            if stream is not None:
+                await stream.receive(message)
+        elif kind == "user.frame":
+            for subscriber in list(self.users.get(int(message.get("user", 0)), ())):
+                if subscriber.connection_id != message.get("except"):
+                    await subscriber.deliver_text(message["text"])
+
+    async def resync(self) -> None:
+        """Deliver what the log has beyond what each local room stream delivered."""
+        anchored = {rid: s for rid, s in self.rooms.items() if s.delivered is not None}
+        if not anchored:
+            return
+        try:
+            latest = await _fetch_latest(room_ids=list(anchored))
+        except Exception:
+            logger.exception("reading the rooms' latest seq failed")
+            return
+        for room_id, seq in latest.items():
+            stream = anchored[room_id]
+            if stream.delivered is not None and seq > stream.delivered and not stream.pending:
+                await stream.fill(upto=seq)
+
+    async def _refresh_groups(self) -> None:
+        groups = [group_for_room(r) for r in self.rooms] + [group_for_user(u) for u in self.users]
+        for group in groups:
+            try:
+                await self.layer.group_add(group, self.channel)
+            except Exception:
+                logger.exception("re-joining %s failed", group)
+
+    async def _discard(self, group: str) -> None:
+        try:
+            await self.layer.group_discard(group, self.channel)
+        except Exception:  # the membership expires by itself; the process drops the messages
+            logger.warning("leaving %s failed", group, exc_info=True)
+
+    @staticmethod
+    async def _every(seconds: float, job: Callable[[], Awaitable[None]]) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await job()
+            except Exception:
+                logger.exception("periodic %s failed", getattr(job, "__name__", job))
+
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+
+
+def get_hub() -> Hub:
+    """The hub of the running event loop (one per worker process in production)."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        hub = _hubs[loop] = Hub()
+    return hub

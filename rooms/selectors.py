@@ -1,0 +1,267 @@
+"""Reads about rooms: lookups that authorize, replay, history, threads, unread counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from collab.errors import DomainError, forbidden, not_found
+from initiatives.models import Membership
+from rooms import permissions
+from rooms.broadcast import room_event_frames
+from rooms.models import Message, ReadState, Room, RoomEvent
+from rooms.rendering import message_data, message_variants, reaction_counts, room_data
+
+AnyUser = User | AnonymousUser
+
+REPLAY_LATEST = 50  # subscribe without `since`
+REPLAY_MAX = 500  # events per `subscribed` with `since`; `more` says there are more
+REPLAY_RESET_AFTER = 5000  # `since` further behind: answer as without `since`, `reset`
+
+
+def access_room(*, user: AnyUser, room_id: Any) -> Room:
+    """The room if `user` may read it. Unknown rooms are `not_found`; members-only rooms
+    of an initiative the user is not in are `forbidden`."""
+    if not isinstance(room_id, int) or isinstance(room_id, bool):
+        raise DomainError("invalid", _("`room` muss eine Zahl sein."))
+    try:
+        room = Room.objects.select_related("initiative").get(pk=room_id)
+    except Room.DoesNotExist:
+        raise not_found() from None
+    if not permissions.can_read_room(user, room):
+        raise forbidden(_("Dieser Raum ist nur für Mitglieder der Initiative."))
+    return room
+
+
+def access_message(*, room: Room, message_id: Any) -> Message:
+    """A message of `room` (the caller has already authorized the room)."""
+    if not isinstance(message_id, int) or isinstance(message_id, bool):
+        raise DomainError("invalid", _("`message` muss eine Zahl sein."))
+    try:
+        return Message.objects.select_related("author__profile", "room").get(
+            pk=message_id, room=room
+        )
+    except Message.DoesNotExist:
+        raise not_found() from None
+
+
+def _messages() -> QuerySet[Message]:
+    return Message.objects.select_related("author", "author__profile")
+
+
+def _visible_unread(user: User) -> Q:
+    """Messages that count as unread: others' live messages (hidden ones only for moderators)."""
+    condition = Q(deleted_at__isnull=True) & ~Q(author_id=user.pk)
+    if not permissions.sees_hidden_content(user):
+        condition &= Q(hidden_at__isnull=True)
+    return condition
+
+
+def unread_count(*, user: User, room: Room) -> int:
+    last_read = (
+        ReadState.objects.filter(user_id=user.pk, room=room)
+        .values_list("last_read_seq", flat=True)
+        .first()
+    ) or 0
+    return room.messages.filter(_visible_unread(user), seq__gt=last_read).count()
+
+
+def room_list(*, user: User) -> QuerySet[Room]:
+    """Rooms `user` can read, each with `unread`; city-wide rooms first."""
+    last_read = ReadState.objects.filter(user_id=user.pk, room=OuterRef("pk")).values(
+        "last_read_seq"
+    )[:1]
+    unread = (
+        Q(messages__deleted_at__isnull=True)
+        & ~Q(messages__author_id=user.pk)
+        & Q(messages__seq__gt=Coalesce(Subquery(last_read), 0))
+    )
+    if permissions.sees_hidden_content(user):
+        visible = Q()
+    else:
+        unread &= Q(messages__hidden_at__isnull=True)
+        member_of = Membership.objects.filter(user_id=user.pk).values("initiative_id")
+        visible = Q(members_only=False) | Q(initiative__isnull=True) | Q(initiative__in=member_of)
+    return (
+        Room.objects.filter(visible)
+        .select_related("initiative")
+        .annotate(unread=Count("messages", filter=unread))
+        .order_by(F("initiative_id").asc(nulls_first=True), "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Replay:
+    seq: int
+    events: list[dict[str, Any]]
+    more: bool
+    reset: bool
+
+
+def replay(*, room: Room, since: int | None, for_moderator: bool) -> Replay:
+    """What `subscribed` carries (PROTOCOL.md, Replay and catch-up)."""
+    latest = Room.objects.filter(pk=room.pk).values_list("last_seq", flat=True).get()
+    reset = since is not None and (since > latest or latest - since > REPLAY_RESET_AFTER)
+    if since is None or reset:
+        recent = list(_messages().filter(room=room).order_by("-seq")[:REPLAY_LATEST])
+        recent.reverse()
+        counts = reaction_counts(m.pk for m in recent)
+        events = [
+            {
+                "seq": m.seq,
+                "event": RoomEvent.Kind.MESSAGE_CREATED,
+                "data": message_data(m, counts.get(m.pk, {}), for_moderator=for_moderator),
+            }
+            for m in recent
+        ]
+        return Replay(seq=latest, events=events, more=False, reset=reset)
+    window = list(
+        RoomEvent.objects.filter(room=room, seq__gt=since, seq__lte=latest).order_by("seq")[
+            : REPLAY_MAX + 1
+        ]
+    )
+    more = len(window) > REPLAY_MAX
+    window = window[:REPLAY_MAX]
+    return Replay(
+        seq=latest,
+        events=render_events(window, room=room, for_moderator=for_moderator),
+        more=more,
+        reset=False,
+    )
+
+
+def events_between(*, room_id: int, after: int, upto: int) -> list[RoomEvent]:
+    """Log entries after..upto (inclusive), in order: the fan-out fills gaps with them."""
+    return list(
+        RoomEvent.objects.filter(room_id=room_id, seq__gt=after, seq__lte=upto).order_by("seq")
+    )
+
+
+def render_events(
+    events: list[RoomEvent], *, room: Room, for_moderator: bool
+) -> list[dict[str, Any]]:
+    """Each event rendered from the current state of what it refers to."""
+    message_ids = {e.message_id for e in events if e.message_id is not None}
+    messages = {m.pk: m for m in _messages().filter(pk__in=message_ids)}
+    counts = reaction_counts(message_ids)
+    rendered = []
+    for event in events:
+        if event.message_id is not None:
+            data: Any = message_data(
+                messages[event.message_id],
+                counts.get(event.message_id, {}),
+                for_moderator=for_moderator,
+            )
+        else:
+            data = room_data(room)
+        rendered.append({"seq": event.seq, "event": event.kind, "data": data})
+    return rendered
+
+
+def history(
+    *,
+    room: Room,
+    before: int | None = None,
+    after_seq: int | None = None,
+    limit: int = 50,
+    for_moderator: bool,
+) -> tuple[list[dict[str, Any]], bool]:
+    """A page of REST history, oldest first, and whether there is a next page."""
+    qs = _messages().filter(room=room)
+    if after_seq is not None:
+        page = list(qs.filter(seq__gt=after_seq).order_by("seq")[: limit + 1])
+        has_next = len(page) > limit
+        page = page[:limit]
+    else:
+        if before is not None:
+            qs = qs.filter(seq__lt=Subquery(Message.objects.filter(pk=before).values("seq")[:1]))
+        page = list(qs.order_by("-seq")[: limit + 1])
+        has_next = len(page) > limit
+        page = page[:limit]
+        page.reverse()
+    return _with_seq(page, for_moderator=for_moderator), has_next
+
+
+def thread(*, room: Room, root: Message, for_moderator: bool) -> list[dict[str, Any]]:
+    """The root message and its replies, oldest first."""
+    replies = list(_messages().filter(room=room, thread=root).order_by("seq"))
+    return _with_seq([root, *replies], for_moderator=for_moderator)
+
+
+def message_view(message: Message, *, for_moderator: bool) -> dict[str, Any]:
+    """One message as REST shows it: the event `data` plus its `seq`."""
+    return _with_seq([message], for_moderator=for_moderator)[0]
+
+
+def _with_seq(messages: list[Message], *, for_moderator: bool) -> list[dict[str, Any]]:
+    counts = reaction_counts(m.pk for m in messages)
+    out = []
+    for m in messages:
+        data = dict(message_data(m, counts.get(m.pk, {}), for_moderator=for_moderator))
+        data["seq"] = m.seq
+        out.append(data)
+    return out
+
+
+def logged_event_messages(*, room_id: int, after: int, upto: int) -> list[dict[str, Any]]:
+    """Channel-layer messages (both audiences) for the log entries after..upto: what the
+    fan-out delivers when a broadcast was lost or overtaken."""
+    out = []
+    room = None
+    for event in events_between(room_id=room_id, after=after, upto=upto):
+        if event.message_id is not None:
+            message = _messages().get(pk=event.message_id)
+            public, moderator = message_variants(message)
+            data: Any = public
+        else:
+            room = room or Room.objects.select_related("initiative").get(pk=room_id)
+            data, moderator = room_data(room), None
+        out.append(
+            room_event_frames(
+                room_id=room_id, seq=event.seq, kind=event.kind, data=data, moderator_data=moderator
+            )
+        )
+    return out
+
+
+def latest_seqs(*, room_ids: list[int]) -> dict[int, int]:
+    """{room id: last_seq}: one query for every room a worker process serves."""
+    return dict(Room.objects.filter(pk__in=room_ids).values_list("pk", "last_seq"))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a `subscribed` frame needs, read in one go."""
+
+    room: Room
+    replay: Replay
+    unread: int
+    you: dict[str, Any]
+
+
+def subscription_snapshot(*, user: User, room_id: Any, since: Any) -> Snapshot:
+    """Authorize, then read the room's log for a `subscribe` (with or without `since`)."""
+    if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
+        raise DomainError("invalid", _("`since` muss eine Zahl ab 0 sein."))
+    room = access_room(user=user, room_id=room_id)
+    return Snapshot(
+        room=room,
+        replay=replay(room=room, since=since, for_moderator=permissions.sees_hidden_content(user)),
+        unread=unread_count(user=user, room=room),
+        you=you_in(user=user, room=room),
+    )
+
+
+def you_in(*, user: AnyUser, room: Room) -> dict[str, Any]:
+    """The `you` of `subscribed`: the user's role here and whether they may post."""
+    return {
+        "role": permissions.room_role(user, room),
+        "muted": False,
+        "muted_until": None,
+        "can_post": permissions.can_post(user, room),
+    }

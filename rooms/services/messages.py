@@ -1,0 +1,168 @@
+"""Posting, editing and deleting messages: one path for the websocket and REST alike."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from collab.errors import DomainError, forbidden, not_found
+from collab.markup import render_markdown
+from rooms import permissions, selectors
+from rooms.models import Message, Revision, Room, RoomEvent
+from rooms.services import events
+from rooms.services.validation import clean_body, clean_client_id, clean_optional_id
+
+
+@dataclass(frozen=True)
+class Posted:
+    """The stored message and its `message.created` seq (what `ack` reports)."""
+
+    message: Message
+    seq: int
+    created: bool
+
+
+def _ensure_may_post(user: User, room: Room) -> None:
+    """Every rule that can refuse a post, in one place (socket and REST)."""
+    if permissions.is_read_only(room):
+        raise forbidden(_("Dieser Raum ist archiviert: hier kann man nur noch lesen."))
+    if not permissions.can_post(user, room):
+        raise forbidden()
+    _ensure_slow_mode_allows(user, room)
+
+
+def _ensure_slow_mode_allows(user: User, room: Room) -> None:
+    if not room.slow_mode_seconds or permissions.can_moderate_room(user, room):
+        return
+    last = (
+        Message.objects.filter(room=room, author=user)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return
+    remaining = room.slow_mode_seconds - (timezone.now() - last).total_seconds()
+    if remaining > 0:
+        raise DomainError(
+            "slow_mode",
+            _("Langsamer Modus: du kannst hier nur alle %(n)d Sekunden schreiben.")
+            % {"n": room.slow_mode_seconds},
+            retry_after=math.ceil(remaining),
+        )
+
+
+def _thread_root(room: Room, thread_id: int | None, user: User) -> Message | None:
+    """The root a reply attaches to; replies to a reply attach to its root."""
+    if thread_id is None:
+        return None
+    root = selectors.access_message(room=room, message_id=thread_id)
+    if root.thread_id is not None:
+        root = selectors.access_message(room=room, message_id=root.thread_id)
+    if root.deleted_at is not None or (
+        root.hidden_at is not None and not permissions.sees_hidden_content(user)
+    ):
+        raise not_found()
+    return root
+
+
+def message_post(
+    *, user: User, room_id: Any, body: Any, client_id: Any, thread_id: Any = None
+) -> Posted:
+    """Store a message, log `message.created` with the room's next seq, announce it after
+    commit. Idempotent by (user, client_id): a retry returns the stored message."""
+    client_id = clean_client_id(client_id)
+    thread_id = clean_optional_id(thread_id, "thread")
+    room = selectors.access_room(user=user, room_id=room_id)
+    existing = _already_posted(user, client_id)
+    if existing is not None:
+        return existing
+    body = clean_body(body)
+    try:
+        with transaction.atomic():
+            _ensure_may_post(user, room)
+            root = _thread_root(room, thread_id, user)
+            seq = events.seq_next(room_id=room.pk)
+            message = Message.objects.create(
+                room=room,
+                author=user,
+                thread=root,
+                body=body,
+                html=render_markdown(body),
+                client_id=client_id,
+                seq=seq,
+            )
+            if root is not None:
+                Message.objects.filter(pk=root.pk).update(reply_count=F("reply_count") + 1)
+            events.message_event(message=message, kind=RoomEvent.Kind.MESSAGE_CREATED, seq=seq)
+    except IntegrityError:
+        # A concurrent retry with the same client_id won the race: answer as it did.
+        existing = _already_posted(user, client_id)
+        if existing is None:
+            raise
+        return existing
+    return Posted(message=message, seq=seq, created=True)
+
+
+def _already_posted(user: User, client_id: str) -> Posted | None:
+    message = (
+        Message.objects.select_related("author__profile", "room")
+        .filter(author=user, client_id=client_id)
+        .first()
+    )
+    return Posted(message=message, seq=message.seq, created=False) if message else None
+
+
+def message_edit(*, user: User, room_id: Any, message_id: Any, body: Any) -> Message:
+    """The author changes the text within the edit window; the old text becomes a revision."""
+    room = selectors.access_room(user=user, room_id=room_id)
+    body = clean_body(body)
+    with transaction.atomic():
+        message = _locked_message(room, message_id)
+        if message.deleted_at is not None:
+            raise not_found()
+        if not permissions.can_edit_message(user, message):
+            if message.author_id != user.pk:
+                raise forbidden(_("Nur wer eine Nachricht geschrieben hat, kann sie bearbeiten."))
+            raise forbidden(_("Diese Nachricht kann nicht mehr bearbeitet werden."))
+        _ensure_may_post(user, room)
+        if body == message.body:
+            return message
+        Revision.objects.create(message=message, body=message.body)
+        message.body = body
+        message.html = render_markdown(body)
+        message.edited_at = timezone.now()
+        message.save(update_fields=["body", "html", "edited_at"])
+        events.message_event(message=message, kind=RoomEvent.Kind.MESSAGE_EDITED)
+    return message
+
+
+def message_delete(*, user: User, room_id: Any, message_id: Any) -> Message:
+    """The author or a moderator deletes. The text is erased (revisions too); the message
+    keeps its place in the room as deleted. Deleting twice changes nothing."""
+    room = selectors.access_room(user=user, room_id=room_id)
+    with transaction.atomic():
+        message = _locked_message(room, message_id)
+        if not permissions.can_delete_message(user, message):
+            raise forbidden(_("Nur wer eine Nachricht geschrieben hat, kann sie löschen."))
+        if message.deleted_at is not None:
+            return message
+        message.deleted_at = timezone.now()
+        message.body = ""
+        message.html = ""
+        message.save(update_fields=["deleted_at", "body", "html"])
+        message.revisions.all().delete()
+        events.message_event(message=message, kind=RoomEvent.Kind.MESSAGE_DELETED)
+    return message
+
+
+def _locked_message(room: Room, message_id: Any) -> Message:
+    message = selectors.access_message(room=room, message_id=message_id)
+    return Message.objects.select_for_update().select_related("author__profile").get(pk=message.pk)

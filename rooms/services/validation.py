@@ -1,0 +1,65 @@
+"""Shapes of client input that every room service checks the same way."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from collab.errors import DomainError
+
+CLIENT_ID_MAX = 64
+EMOJI_MAX = 32
+
+
+def clean_body(body: Any) -> str:
+    """1..MESSAGE_MAX_LENGTH characters after trimming; `too_long` otherwise."""
+    if not isinstance(body, str):
+        raise DomainError("invalid", _("`body` muss ein Text sein."))
+    body = body.strip()
+    limit = settings.KLIMA["MESSAGE_MAX_LENGTH"]
+    if not body:
+        raise DomainError("too_long", _("Die Nachricht ist leer."))
+    if len(body) > limit:
+        raise DomainError(
+            "too_long",
+            _("Die Nachricht ist zu lang (höchstens %(limit)d Zeichen).") % {"limit": limit},
+        )
+    return body
+
+
+def clean_client_id(client_id: Any) -> str:
+    if not isinstance(client_id, str) or not 1 <= len(client_id) <= CLIENT_ID_MAX:
+        raise DomainError(
+            "invalid",
+            _("`client_id` muss ein Text mit 1 bis %(n)d Zeichen sein (eine UUID).")
+            % {"n": CLIENT_ID_MAX},
+        )
+    return client_id
+
+
+def clean_optional_id(value: Any, field: str) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise DomainError("invalid", _("`%(field)s` muss eine Zahl sein.") % {"field": field})
+    return value
+
+
+def clean_emoji(emoji: Any) -> str:
+    """A short symbol without spaces or control characters (one emoji, or a short name)."""
+    if (
+        not isinstance(emoji, str)
+        or not 1 <= len(emoji) <= EMOJI_MAX
+        or any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in emoji)
+    ):
+        raise DomainError("invalid", _("`emoji` muss ein einzelnes Emoji sein."))
+    return emoji
+
+
+def clean_seq(seq: Any) -> int:
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise DomainError("invalid", _("`seq` muss eine Zahl ab 0 sein."))
+    return seq
