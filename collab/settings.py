@@ -144,7 +144,16 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        # channels-redis blocks 5 s in BZPOPMIN; redis-py 8's default read
+                        # timeout is also 5 s, so the two race into TimeoutErrors.
+                        "socket_timeout": 30,
+                        # redis-py's async pool fails at once when full (100 by default).
+                        "max_connections": env_int("KLIMA_REDIS_MAX_CONNECTIONS", 1000),
+                    }
+                ],
                 "prefix": f"{REDIS_PREFIX}:asgi",
                 "capacity": CHANNEL_CAPACITY,
                 "expiry": 60,

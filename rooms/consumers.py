@@ -52,6 +52,11 @@ def _field(frame: dict[str, Any], name: str, kind: type | tuple[type, ...]) -> A
 class ProtocolConsumer(AsyncWebsocketConsumer):
     """One per connection; multiplexes every room the client subscribes to."""
 
+    # No channel-layer channel per connection: the process's hub (rooms/fanout.py)
+    # receives for all of them. An alias that names no layer switches Channels' own
+    # per-consumer channel (and its receive loop per socket) off.
+    channel_layer_alias = "none: the hub receives for this process"
+
     async def connect(self) -> None:
         """Accept, then close with 4401 if nobody is signed in (PROTOCOL.md)."""
         await self.accept()

@@ -1,0 +1,58 @@
+"""End-to-end fixtures: real worker processes on a real database.
+
+`sqlite_server`: one worker on the embedded default. `redis_workers`: two workers
+on PostgreSQL + Redis; collected only when DATABASE_URL points to PostgreSQL and
+REDIS_URL is set (CI's second pass), otherwise deselected with a note, not skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.servers import Deployment, postgres_redis_deployment, sqlite_deployment
+
+SERVICES = os.environ.get("DATABASE_URL", "").startswith("postgres") and bool(
+    os.environ.get("REDIS_URL")
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if SERVICES:
+        return
+    needing = [item for item in items if item.get_closest_marker("services")]
+    if needing:
+        config.hook.pytest_deselected(items=needing)
+        items[:] = [item for item in items if not item.get_closest_marker("services")]
+        print(
+            f"\n{len(needing)} multi-worker tests need DATABASE_URL=postgres://... and "
+            "REDIS_URL; they run in CI's second pass."
+        )
+
+
+@pytest.fixture(scope="module")
+def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    deployment = sqlite_deployment(Path(tmp_path_factory.mktemp("e2e-sqlite")))
+    try:
+        deployment.start_worker()
+        yield deployment
+    finally:
+        deployment.close()
+
+
+@pytest.fixture(scope="module")
+def redis_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    deployment = postgres_redis_deployment(
+        Path(tmp_path_factory.mktemp("e2e-redis")),
+        os.environ["DATABASE_URL"],
+        os.environ["REDIS_URL"],
+    )
+    try:
+        deployment.start_worker()
+        deployment.start_worker()
+        yield deployment
+    finally:
+        deployment.close()
