@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -21,7 +23,9 @@ EDITABLE_FIELDS = frozenset({"title", "summary", "description", "category", "dis
 
 
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(title.translate(GERMAN_TRANSLITERATION))[:120] or "initiative"
+    # NFC first: an umlaut typed as "o" + combining diaeresis must become "oe" too.
+    composed = unicodedata.normalize("NFC", title)
+    base = slugify(composed.translate(GERMAN_TRANSLITERATION))[:120] or "initiative"
     slug, n = base, 1
     others = Initiative.objects.exclude(pk=exclude_pk) if exclude_pk else Initiative.objects
     while others.filter(slug=slug).exists():
