@@ -13,6 +13,7 @@ from collab.errors import DomainError, forbidden
 from collab.markup import render_markdown
 from initiatives import permissions, selectors
 from initiatives.models import Category, District, Initiative, Membership
+from rooms import broadcast
 from rooms.services import room_create
 
 GENERAL_ROOM_TITLE = "Allgemein"
@@ -123,6 +124,12 @@ def _ensure_a_lead_remains(initiative: Initiative, membership: Membership) -> No
         )
 
 
+def _revoke_room_access(initiative: Initiative, user_id: int) -> None:
+    """A member left: their open sockets drop the initiative's members-only rooms, live."""
+    for room_id in initiative.rooms.filter(members_only=True).values_list("pk", flat=True):
+        broadcast.user_control_on_commit(user_id=user_id, action={"do": "recheck", "room": room_id})
+
+
 def _locked_membership(initiative: Initiative, user_id: int) -> Membership:
     # Lock every lead row so two leads cannot both step down at once.
     list(
@@ -138,6 +145,7 @@ def initiative_leave(*, user: User, initiative: Initiative) -> None:
     membership = _locked_membership(initiative, user.pk)
     _ensure_a_lead_remains(initiative, membership)
     membership.delete()
+    _revoke_room_access(initiative, user.pk)
 
 
 @transaction.atomic
@@ -163,3 +171,4 @@ def member_remove(*, actor: User, initiative: Initiative, user_id: int) -> None:
     membership = _locked_membership(initiative, user_id)
     _ensure_a_lead_remains(initiative, membership)
     membership.delete()
+    _revoke_room_access(initiative, user_id)

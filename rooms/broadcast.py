@@ -75,6 +75,40 @@ def user_frame_on_commit(
     transaction.on_commit(lambda: _publish(group_for_user(user_id), message))
 
 
+async def room_ephemeral_async(
+    *, room_id: int, frame: dict[str, Any], except_user: int | None = None
+) -> None:
+    """Typing and presence frames: not logged, no seq, sent at once (from the event loop)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = {
+        "type": "room.ephemeral",
+        "room": room_id,
+        "text": encode(frame),
+        "except_user": except_user,
+    }
+    try:
+        await layer.group_send(group_for_room(room_id), message)
+    except Exception:  # presence and typing are best effort; the next change corrects it
+        logger.warning("publishing to room %s failed", room_id, exc_info=True)
+
+
+def user_control_on_commit(*, user_id: int, action: dict[str, Any]) -> None:
+    """Make every connection of the user act, after commit. Actions (rooms.consumers):
+    `{"do": "unsubscribe", "room": id, "reason": ...}`, `{"do": "close", "code": 4403}`,
+    `{"do": "refresh"}` (re-read the user's moderator flag and mute state)."""
+    message = {"type": "user.control", "user": user_id, "action": action}
+    transaction.on_commit(lambda: _publish(group_for_user(user_id), message))
+
+
+def room_control_on_commit(*, room_id: int, action: dict[str, Any]) -> None:
+    """Make every connection subscribed to the room act, after commit (same actions;
+    e.g. `{"do": "recheck"}`: drop subscribers who may no longer read the room)."""
+    message = {"type": "room.control", "room": room_id, "action": action}
+    transaction.on_commit(lambda: _publish(group_for_room(room_id), message))
+
+
 def _publish(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:

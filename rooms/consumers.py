@@ -6,6 +6,7 @@ broadcast in rooms/broadcast.py, the per-process fan-out in rooms/fanout.py.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import public_user, user_language
 from collab.errors import DomainError
+from presence.conf import presence_setting
+from presence.services import get_keeper
 from rooms import frames, realtime
 from rooms.fanout import get_hub
 
@@ -65,15 +68,20 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user = user
+        self.user_id = user.pk
         self.connection_id = uuid.uuid4().hex
         self.subscriptions: dict[int, Subscription] = {}
         self.language = user_language(user) or "de"
         self.sees_hidden = await realtime.is_moderator_async(user)
+        self.public_user = public_user(user)
+        self.activity = "active"  # what the client last reported with `presence`
+        self.typing_sent: dict[int, float] = {}
         self.hub = get_hub()
+        self.keeper = get_keeper()
         await self.hub.join_user(user.pk, self)
         await self.send_frame(
             frames.hello(
-                user=public_user(user), server_time=timezone.now(), protocol=PROTOCOL_VERSION
+                user=self.public_user, server_time=timezone.now(), protocol=PROTOCOL_VERSION
             )
         )
 
@@ -83,6 +91,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             return
         for room_id in list(self.subscriptions):
             await self.hub.leave_room(room_id, self)
+            await self.keeper.leave(room_id, self.connection_id)
         self.subscriptions.clear()
         await self.hub.leave_user(self.user.pk, self)
 
@@ -124,6 +133,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
     async def handle_subscribe(self, frame: dict[str, Any], ref: Any) -> None:
         room_id = _field(frame, "room", int)
         since = frame.get("since")
+        had_presence = room_id in self.subscriptions
         subscription = Subscription()
         self.subscriptions[room_id] = subscription
         try:
@@ -137,6 +147,9 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
                 del self.subscriptions[room_id]
                 await self.hub.leave_room(room_id, self)
             raise
+        if not had_presence:
+            await self.keeper.join(room_id, self.connection_id, self.public_user, self.activity)
+        present = await self.keeper.snapshot(room_id)
         replay = snapshot.replay
         stream.anchor(replay.seq)
         subscription.last_seq = replay.events[-1]["seq"] if replay.more else replay.seq
@@ -148,7 +161,8 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
                 messages=replay.events,
                 more=replay.more,
                 reset=replay.reset,
-                presence=[],
+                presence=present.presence,
+                presence_counts=present.counts,
                 unread=snapshot.unread,
                 you=snapshot.you,
                 ref=ref,
@@ -161,10 +175,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         await stream.flush()
 
     async def handle_unsubscribe(self, frame: dict[str, Any], ref: Any) -> None:
-        room_id = _field(frame, "room", int)
-        if self.subscriptions.pop(room_id, None) is not None:
-            await self.hub.leave_room(room_id, self)
-        await self.send_frame(frames.unsubscribed(room=room_id, reason="requested", ref=ref))
+        await self._end_subscription(_field(frame, "room", int), "requested", ref)
 
     async def handle_send(self, frame: dict[str, Any], ref: Any) -> None:
         posted = await realtime.message_post(
@@ -222,6 +233,29 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             connection_id=self.connection_id,
         )
 
+    async def handle_presence(self, frame: dict[str, Any], ref: Any) -> None:
+        status = frame.get("status")
+        if status not in ("active", "idle"):
+            raise DomainError("invalid", _("`status` muss active oder idle sein."))
+        self.activity = status
+        await self.keeper.set_status(self.connection_id, status)
+
+    async def handle_typing(self, frame: dict[str, Any], ref: Any) -> None:
+        """Passed on to the room's other subscribers, throttled; muted users' is dropped."""
+        room_id = _field(frame, "room", int)
+        thread = frame.get("thread")
+        if thread is not None and (not isinstance(thread, int) or isinstance(thread, bool)):
+            raise DomainError("invalid", _("`thread` muss eine Zahl sein."))
+        if room_id not in self.subscriptions:
+            raise DomainError("invalid", _("Abonniere den Raum zuerst (subscribe)."))
+        now = asyncio.get_running_loop().time()
+        if now - self.typing_sent.get(room_id, -1e9) < presence_setting("TYPING_THROTTLE_SECONDS"):
+            return
+        self.typing_sent[room_id] = now
+        if await realtime.is_muted(user=self.user, room_id=room_id):
+            return
+        await self.keeper.typing(room_id, self.public_user, thread)
+
     async def handle_ping(self, frame: dict[str, Any], ref: Any) -> None:
         await self.send_frame(frames.pong(ref=ref))
 
@@ -234,6 +268,8 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         "react": handle_react,
         "unreact": handle_unreact,
         "read": handle_read,
+        "presence": handle_presence,
+        "typing": handle_typing,
         "ping": handle_ping,
     }
 
@@ -258,6 +294,34 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
 
     async def deliver_text(self, text: str) -> None:
         await self.send(text_data=text)
+
+    async def deliver_ephemeral(self, room_id: int, text: str) -> None:
+        subscription = self.subscriptions.get(room_id)
+        if subscription is not None and not subscription.pending:
+            await self.send(text_data=text)
+
+    async def control(self, action: dict[str, Any]) -> None:
+        """Moderation and access changes, live (rooms.broadcast.*_control_on_commit)."""
+        do = action.get("do")
+        if do == "close":
+            await self.close(code=int(action["code"]))
+        elif do == "unsubscribe":
+            await self._end_subscription(int(action["room"]), str(action["reason"]))
+        elif do == "recheck":
+            room_id = int(action["room"])
+            if room_id in self.subscriptions and not await realtime.may_read_room(
+                user=self.user, room_id=room_id
+            ):
+                await self._end_subscription(room_id, "access_revoked")
+        elif do == "refresh":
+            self.sees_hidden = await realtime.is_moderator_async(self.user)
+
+    async def _end_subscription(self, room_id: int, reason: str, ref: Any = None) -> None:
+        if self.subscriptions.pop(room_id, None) is not None:
+            await self.hub.leave_room(room_id, self)
+            # Leaving on request may be a quick tab switch; a ban or lost access is not.
+            await self.keeper.leave(room_id, self.connection_id, grace=reason == "requested")
+        await self.send_frame(frames.unsubscribed(room=room_id, reason=reason, ref=ref))
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, separators=(",", ":"), ensure_ascii=False))

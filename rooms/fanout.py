@@ -43,12 +43,19 @@ class Subscriber(Protocol):
     """A local connection, as the hub sees it (rooms.consumers.ProtocolConsumer)."""
 
     connection_id: str
+    user_id: int
 
     async def deliver_room_event(self, room_id: int, seq: int, message: dict[str, Any]) -> None:
         """Send one ordered room event (the channel-layer message of broadcast.py)."""
 
     async def deliver_text(self, text: str) -> None:
         """Send an already encoded frame."""
+
+    async def deliver_ephemeral(self, room_id: int, text: str) -> None:
+        """Send a typing or presence frame of a room the connection is subscribed to."""
+
+    async def control(self, action: dict[str, Any]) -> None:
+        """Act on a moderation or access change (see rooms.broadcast.user_control_on_commit)."""
 
 
 _fetch_logged = database_sync_to_async(selectors.logged_event_messages)
@@ -221,6 +228,26 @@ class Hub:
             for subscriber in list(self.users.get(int(message.get("user", 0)), ())):
                 if subscriber.connection_id != message.get("except"):
                     await subscriber.deliver_text(message["text"])
+        elif kind == "user.control":
+            for subscriber in list(self.users.get(int(message.get("user", 0)), ())):
+                await subscriber.control(message["action"])
+        elif kind == "room.control":
+            stream = self.rooms.get(int(message["room"]))
+            for subscriber in list(stream.subscribers if stream else ()):
+                await subscriber.control(dict(message["action"], room=int(message["room"])))
+        elif kind == "room.ephemeral":
+            await self._deliver_ephemeral(message)
+
+    async def _deliver_ephemeral(self, message: dict[str, Any]) -> None:
+        """Typing and presence: not logged, no seq; to the room's settled subscribers."""
+        stream = self.rooms.get(int(message["room"]))
+        if stream is None:
+            return
+        skip_user = message.get("except_user")
+        for subscriber in list(stream.subscribers):
+            if skip_user is not None and getattr(subscriber, "user_id", None) == skip_user:
+                continue
+            await subscriber.deliver_ephemeral(int(message["room"]), message["text"])
 
     async def resync(self) -> None:
         """Deliver what the log has beyond what each local room stream delivered."""

@@ -33,24 +33,25 @@ def subscribed(
     more: bool,
     reset: bool,
     presence: list[dict[str, Any]],
+    presence_counts: dict[str, int] | None = None,
     unread: int,
     you: dict[str, Any],
     ref: Any = None,
 ) -> dict[str, Any]:
-    return _with_ref(
-        {
-            "type": "subscribed",
-            "room": room,
-            "seq": seq,
-            "messages": messages,
-            "more": more,
-            "reset": reset,
-            "presence": presence,
-            "unread": unread,
-            "you": you,
-        },
-        ref,
-    )
+    frame: dict[str, Any] = {
+        "type": "subscribed",
+        "room": room,
+        "seq": seq,
+        "messages": messages,
+        "more": more,
+        "reset": reset,
+        "presence": presence,
+        "unread": unread,
+        "you": you,
+    }
+    if presence_counts is not None:  # large rooms: counts instead of a list
+        frame["presence_counts"] = presence_counts
+    return _with_ref(frame, ref)
 
 
 def unsubscribed(*, room: int, reason: str, ref: Any = None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ Each function runs a service or selector in Django's database thread
 from __future__ import annotations
 
 from channels.db import database_sync_to_async
+from django.contrib.auth.models import User
 
 from accounts.selectors import is_moderator
 from rooms import selectors, services
@@ -19,3 +20,12 @@ message_delete = database_sync_to_async(services.message_delete)
 reaction_add = database_sync_to_async(services.reaction_add)
 reaction_remove = database_sync_to_async(services.reaction_remove)
 read_mark = database_sync_to_async(services.read_mark)
+may_read_room = database_sync_to_async(selectors.may_read_room)
+
+
+@database_sync_to_async
+def is_muted(*, user: User, room_id: int) -> bool:
+    """Whether a mute is in force for the user in the room (their typing is dropped)."""
+    from moderation.selectors import is_muted as muted  # moderation builds on rooms
+
+    return muted(user, selectors.access_room(user=user, room_id=room_id))

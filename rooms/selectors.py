@@ -38,6 +38,15 @@ def access_room(*, user: AnyUser, room_id: Any) -> Room:
     return room
 
 
+def may_read_room(*, user: AnyUser, room_id: int) -> bool:
+    """Whether `user` may (still) read the room: checked again when access changes."""
+    try:
+        access_room(user=user, room_id=room_id)
+    except DomainError:
+        return False
+    return True
+
+
 def access_message(*, room: Room, message_id: Any) -> Message:
     """A message of `room` (the caller has already authorized the room)."""
     if not isinstance(message_id, int) or isinstance(message_id, bool):
