@@ -159,3 +159,33 @@ INITIATIVES = [
         "zählen im Sommer Wildbienen.",
     },
 ]
+
+# A few messages per room, so the demo shows life: (room title or initiative title, author, text)
+CHAT = [
+    (
+        "Stadtplatz",
+        "mira",
+        "Willkommen auf dem **Stadtplatz**! Hier ist Raum für alles rund ums Klima in Stuttgart.",
+    ),
+    ("Stadtplatz", "lena", "Am Samstag ist Repair-Café im Westen, kommt vorbei!"),
+    ("Stadtplatz", "jonas", "Gibt es schon einen Termin für den nächsten Aktionstag?"),
+    (
+        "Fragen & Hilfe",
+        "aylin",
+        "Wie lege ich eine neue Initiative an? Antwort: oben auf *Initiative starten*.",
+    ),
+    ("Repair-Café Stuttgart-West", "lena", "Wer bringt am Samstag Lötkolben mit?"),
+    ("Repair-Café Stuttgart-West", "klaus", "Ich! Und eine Kiste Ersatzteile."),
+    ("Repair-Café Stuttgart-West", "sophie", "Ich backe wieder Kuchen :)"),
+    (
+        "Lastenrad-Teilen Bad Cannstatt",
+        "jonas",
+        "Rad 2 hat einen Platten, ich kümmere mich morgen drum.",
+    ),
+    (
+        "Foodsharing-Aktionstag Marktplatz",
+        "aylin",
+        "Für den Aufbau um 9 Uhr brauchen wir noch 4 Leute.",
+    ),
+    ("Foodsharing-Aktionstag Marktplatz", "frieda", "Bin dabei, bringe zwei Schneidebretter mit."),
+]

@@ -17,7 +17,7 @@ from accounts.selectors import MODERATORS_GROUP
 from initiatives import demo_data, services
 from initiatives.models import Category, District, Initiative, Membership
 from rooms.models import Room
-from rooms.services import room_create
+from rooms.services import message_post, room_create
 
 
 class Command(BaseCommand):
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         created = 0
         for spec in demo_data.INITIATIVES:
             created += self._initiative(spec, people)
+        self._chat(people)
         self.stdout.write(
             f"Demo data ready: {len(people)} accounts, {len(demo_data.INITIATIVES)} initiatives "
             f"({created} new), {len(demo_data.CITY_WIDE_ROOMS)} city-wide rooms."
@@ -57,6 +58,21 @@ class Command(BaseCommand):
         if role == "moderator":
             user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
         return user
+
+    def _chat(self, people: dict[str, User]) -> None:
+        """Demo messages; their client_ids make a second run store nothing new."""
+        for number, (place, author, text) in enumerate(demo_data.CHAT):
+            room = (
+                Room.objects.filter(initiative=None, title=place).first()
+                or Room.objects.filter(initiative__title=place, title="Allgemein").first()
+            )
+            if room is not None:
+                message_post(
+                    user=people[author],
+                    room_id=room.pk,
+                    body=text,
+                    client_id=f"seed-demo-{number}",
+                )
 
     def _initiative(self, spec: dict[str, Any], people: dict[str, User]) -> int:
         existing = Initiative.objects.filter(title=spec["title"]).first()
