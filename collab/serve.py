@@ -2,11 +2,13 @@
 
     python -m collab.serve --host 127.0.0.1 --port 8000 [daphne options]
 
-PROTOCOL.md closes frames over 64 KiB with code 1009. daphne enforces the size
-(`--websocket-max-message-size`), but autobahn, its websocket library, then
-drops the TCP connection without a close frame unless its `failByDrop` option
-is off, and daphne offers no switch for it. This launcher turns it off and
-otherwise runs daphne's own command line unchanged.
+PROTOCOL.md closes client frames over 64 KiB with code 1009. daphne enforces the
+size (`--websocket-max-message-size`), but autobahn, its websocket library,
+then drops the TCP connection without a close frame unless its `failByDrop`
+option is off, and daphne offers no switch for it. autobahn also applies the
+same limit to what the server sends, which would make a long replay (500
+events) unsendable. This launcher fixes both and otherwise runs daphne's own
+command line unchanged.
 """
 
 from __future__ import annotations
@@ -21,9 +23,21 @@ MAX_MESSAGE_BYTES = 65_536
 
 def _close_properly_on_protocol_errors() -> None:
     import daphne.server
-    from daphne.ws_protocol import WebSocketFactory
+    from daphne.ws_protocol import WebSocketFactory, WebSocketProtocol
+
+    class InboundLimitedProtocol(WebSocketProtocol):
+        """The message size limit is for what clients send, not for what we send."""
+
+        def sendMessage(self, *args: Any, **kwargs: Any) -> Any:
+            limit, self.maxMessagePayloadSize = self.maxMessagePayloadSize, 0
+            try:
+                return super().sendMessage(*args, **kwargs)
+            finally:
+                self.maxMessagePayloadSize = limit
 
     class ClosingWebSocketFactory(WebSocketFactory):
+        protocol = InboundLimitedProtocol
+
         def setProtocolOptions(self, *args: Any, **kwargs: Any) -> None:
             kwargs.setdefault("failByDrop", False)
             super().setProtocolOptions(*args, **kwargs)

@@ -133,21 +133,41 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
     async def handle_subscribe(self, frame: dict[str, Any], ref: Any) -> None:
         room_id = _field(frame, "room", int)
         since = frame.get("since")
-        had_presence = room_id in self.subscriptions
+        if since is not None and (
+            not isinstance(since, int) or isinstance(since, bool) or since < 0
+        ):
+            raise DomainError("invalid", _("`since` muss eine Zahl ab 0 sein."))
+        resubscribe = room_id in self.subscriptions
         subscription = Subscription()
         self.subscriptions[room_id] = subscription
         try:
-            # Join the room's stream before reading the log, so no event slips between.
-            stream = await self.hub.join_room(room_id, self)
-            snapshot = await realtime.subscription_snapshot(
-                user=self.user, room_id=room_id, since=since
-            )
-        except BaseException:
+            await self._subscribe(room_id, since, subscription, resubscribe, ref)
+        except BaseException as exc:
+            # Nothing half-done stays behind: no pending subscription buffering events.
             if self.subscriptions.get(room_id) is subscription:
                 del self.subscriptions[room_id]
                 await self.hub.leave_room(room_id, self)
+                await self.keeper.leave(room_id, self.connection_id, grace=False)
+                if resubscribe and getattr(exc, "code", None) in {"forbidden", "not_found"}:
+                    await self.send_frame(
+                        frames.unsubscribed(room=room_id, reason="access_revoked")
+                    )
             raise
-        if not had_presence:
+
+    async def _subscribe(
+        self,
+        room_id: int,
+        since: int | None,
+        subscription: Subscription,
+        resubscribe: bool,
+        ref: Any,
+    ) -> None:
+        # Join the room's stream before reading the log, so no event slips between.
+        stream = await self.hub.join_room(room_id, self)
+        snapshot = await realtime.subscription_snapshot(
+            user=self.user, room_id=room_id, since=since
+        )
+        if not resubscribe:
             await self.keeper.join(room_id, self.connection_id, self.public_user, self.activity)
         present = await self.keeper.snapshot(room_id)
         replay = snapshot.replay

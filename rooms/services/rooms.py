@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from collab.errors import DomainError, forbidden
 from initiatives.models import Initiative
-from rooms import permissions
+from rooms import broadcast, permissions
 from rooms.models import Room
 from rooms.services import events
 
@@ -63,4 +63,23 @@ def room_update(*, user: User, room: Room, **changes: Any) -> Room:
             setattr(room, name, changes[name])
         room.save(update_fields=changed)
         events.room_event(room=room)
+        if "slow_mode_seconds" in changed:
+            _log_slow_mode(user, room)
+        if "members_only" in changed and room.members_only:
+            # Subscribers who are not members lose the room now, not at their next reconnect.
+            broadcast.room_control_on_commit(room_id=room.pk, action={"do": "recheck"})
     return room
+
+
+def _log_slow_mode(user: User, room: Room) -> None:
+    """Slow mode is a moderation action: it goes into the audit log."""
+    # Imported here: moderation's services build on this package (events, selectors).
+    from moderation.models import ModerationAction
+    from moderation.services.audit import action_record
+
+    action_record(
+        kind=ModerationAction.Kind.SLOW_MODE,
+        actor=user,
+        room=room,
+        reason=_("Langsamer Modus: %(n)d Sekunden") % {"n": room.slow_mode_seconds},
+    )

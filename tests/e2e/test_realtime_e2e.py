@@ -186,3 +186,23 @@ async def test_a_retried_client_id_creates_nothing_new(redis_workers: Deployment
         assert [m["client_id"] for m in page["results"]] == [client_id]
     finally:
         await watcher.close()
+
+
+async def test_a_replay_larger_than_64_kib_still_arrives(sqlite_server: Deployment) -> None:
+    """The 64 KiB limit is for client frames; the server's own frames may be larger."""
+    room = sqlite_server.new_room("E2E lange Nachrichten")
+    url = sqlite_server.workers[0].ws
+    writer = await Client.connect(url, sqlite_server.token("lena"))
+    try:
+        for i in range(50):
+            await writer.post(room, f"{i} " + "Klimaschutz " * 250)
+            await writer.recv_type("ack")
+    finally:
+        await writer.close()
+    reader = await Client.connect(url, sqlite_server.token("jonas"))
+    try:
+        subscribed = await reader.subscribe(room)
+        assert len(json.dumps(subscribed)) > 65_536
+        assert seqs(subscribed["messages"]) == list(range(1, 51))
+    finally:
+        await reader.close()
