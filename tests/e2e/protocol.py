@@ -76,5 +76,14 @@ class Client:
         self.backlog = keep + self.backlog
         return got
 
+    async def assert_no_events(self, room: int, wait: float = 0.5) -> None:
+        """Nothing more of the room's log arrives within `wait` (presence may)."""
+        try:
+            while True:
+                frame = await self.recv(timeout=wait)
+                assert not (frame["type"] == "event" and frame["room"] == room), frame
+        except TimeoutError:
+            return
+
     async def close(self) -> None:
         await self.ws.close()
