@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.models import Profile
+from accounts.models import Notification, Profile
 
 
 @admin.register(Profile)
@@ -9,3 +9,11 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ["kind", "language", "digest_opt_in"]
     search_fields = ["user__username", "display_name", "user__email"]
     raw_id_fields = ["user", "verified_by"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "kind", "text", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "text"]
+    raw_id_fields = ["user"]

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
-from accounts.models import Profile
+from accounts import notifications, selectors, services
+from accounts.models import Notification, Profile
 from collab.auth import current_user
+from initiatives.api import CityTermField
 from initiatives.models import District
 
 
@@ -36,7 +37,7 @@ class ProfileSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="user.id", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
-    district = serializers.SlugRelatedField(
+    district = CityTermField(
         slug_field="slug", queryset=District.objects.all(), allow_null=True, required=False
     )
     is_moderator = serializers.SerializerMethodField()
@@ -98,16 +99,11 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         serializer = TokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
+        user = services.user_sign_in(
+            request=request._request,
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
         )
-        if user is None:
-            return Response(
-                {"code": "invalid", "detail": _("Benutzername oder Passwort stimmt nicht.")},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
         return Response({"token": services.token_for(user=user)})
 
 
@@ -125,3 +121,34 @@ class MeView(APIView):
         serializer.is_valid(raise_exception=True)
         profile = services.profile_update(user=current_user(request), **serializer.validated_data)
         return Response(ProfileSerializer(profile).data)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class NotificationListView(GenericAPIView):
+    """My notifications, unread first, then newest first (paginated)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = NotificationSerializer
+
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(notifications.notification_list(user=current_user(request)))
+        return self.get_paginated_response(NotificationSerializer(page, many=True).data)
+
+
+class NotificationReadView(APIView):
+    """Mark one of my notifications read."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    def post(self, request: Request, notification_id: int) -> Response:
+        notification = notifications.notification_mark_read(
+            user=current_user(request), notification_id=notification_id
+        )
+        return Response(NotificationSerializer(notification).data)

@@ -14,7 +14,7 @@ class Profile(models.Model):
 
     class Language(models.TextChoices):
         GERMAN = "de", _("Deutsch")
-        ENGLISH = "en", _("English")
+        ENGLISH = "en", _("Englisch")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -54,3 +54,33 @@ class Profile(models.Model):
     @property
     def is_verified_organisation(self) -> bool:
         return self.kind == self.Kind.ORGANISATION and self.verified_at is not None
+
+
+class Notification(models.Model):
+    """Something that concerns one user: shown in their list and sent live as a frame."""
+
+    class Kind(models.TextChoices):
+        MENTION = "mention", _("Erwähnung")
+        REPLY = "reply", _("Antwort")
+        MODERATION = "moderation", _("Moderation")
+        WAITLIST = "waitlist", _("Warteliste")
+        APPEAL = "appeal", _("Einspruch")
+        FOLLOW = "follow", _("Folgen")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices)
+    text = models.CharField(_("Text"), max_length=500)
+    url = models.CharField(_("Link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("erstellt am"), auto_now_add=True)
+    read_at = models.DateTimeField(_("gelesen am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Benachrichtigung")
+        verbose_name_plural = _("Benachrichtigungen")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}"

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Profile
+from collab.errors import DomainError
+from moderation import ratelimit
+from moderation import selectors as moderation_rules
 
 
 def user_register(*, username: str, email: str, password: str, display_name: str = "") -> User:
@@ -51,6 +56,25 @@ def profile_update(*, user: User, **fields: Any) -> Profile:
     profile.full_clean()
     profile.save()
     return profile
+
+
+def user_sign_in(*, request: HttpRequest | None, username: str, password: str) -> User:
+    """Check a username and password, for the token endpoint and the login page alike.
+
+    Refuses with `rate_limited` after too many failures for the username (without
+    checking the password), `invalid` for a wrong password, and `banned` for a
+    globally banned user (moderation.selectors.sign_in_refusal).
+    """
+    ratelimit.ensure_login_allowed(username)
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        ratelimit.login_failed(username)
+        raise DomainError("invalid", _("Benutzername oder Passwort stimmt nicht."))
+    refusal = moderation_rules.sign_in_refusal(user)
+    if refusal is not None:
+        raise DomainError("banned", refusal)
+    ratelimit.login_succeeded(username)
+    return user
 
 
 def token_for(*, user: User) -> str:

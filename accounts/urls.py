@@ -1,9 +1,16 @@
 from django.urls import path
 
+import collab.converters  # noqa: F401 - registers <id:...>
 from accounts import api
 
 urlpatterns = [
     path("auth/register/", api.RegisterView.as_view(), name="api-register"),
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
     path("auth/me/", api.MeView.as_view(), name="api-me"),
+    path("notifications/", api.NotificationListView.as_view(), name="notification-list"),
+    path(
+        "notifications/<id:notification_id>/read/",
+        api.NotificationReadView.as_view(),
+        name="notification-read",
+    ),
 ]

@@ -14,6 +14,7 @@ router.register("districts", DistrictViewSet, basename="district")
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("rooms.urls")),
+    path("", include("moderation.urls")),
     path("", include("presence.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

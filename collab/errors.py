@@ -8,11 +8,13 @@ exception handler below and the websocket consumer's `error` frame.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -60,6 +62,13 @@ def forbidden(detail: str | None = None) -> DomainError:
     return DomainError("forbidden", detail or _("Das darfst du nicht."))
 
 
+def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 for unknown URLs: JSON under /api/ (clients parse `detail`), the page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "detail": _("Nicht gefunden.")}, status=404)
+    return page_not_found(request, exception or Http404())
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus `DomainError`; every error body has a readable `detail`."""
     if isinstance(exc, DomainError):
@@ -74,7 +83,16 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     response = exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, exceptions.Throttled):
+        # DRF's throttles (moderation/throttles.py) answer like the posting limit does.
+        response.data = {
+            "code": "rate_limited",
+            "detail": _("Zu viele Anfragen. Bitte warte einen Moment."),
+        }
+        wait = getattr(exc, "wait", None)
+        if wait is not None:
+            response.data["retry_after"] = max(1, math.ceil(wait))
+    elif isinstance(exc, exceptions.ValidationError):
         # Field errors stay as DRF shapes them, with one sentence on top for people.
         data = response.data
         response.data = {

@@ -29,7 +29,8 @@ def _close_properly_on_protocol_errors() -> None:
         """The message size limit is for what clients send, not for what we send."""
 
         def sendMessage(self, *args: Any, **kwargs: Any) -> Any:
-            limit, self.maxMessagePayloadSize = self.maxMessagePayloadSize, 0
+            limit: int = getattr(self, "maxMessagePayloadSize", 0)
+            self.maxMessagePayloadSize = 0
             try:
                 return super().sendMessage(*args, **kwargs)
             finally:

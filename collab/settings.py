@@ -189,7 +189,7 @@ LOGOUT_REDIRECT_URL = "home"
 
 # --- Internationalisation: German first, English as fallback ---------------
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
+LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
@@ -215,6 +215,15 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "collab.errors.api_exception_handler",
+    # Lifted with the other per-user limits when KLIMA_RATE_LIMITS=off (moderation/throttles.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "moderation.throttles.UserThrottle",
+        "moderation.throttles.AnonThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("KLIMA_API_RATE_USER", "200/min"),
+        "anon": os.environ.get("KLIMA_API_RATE_ANON", "100/min"),
+    },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
@@ -232,6 +241,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security ----------------------------------------------------------------
 # Tightened further in production by the variables of docs/deployment.md.
+# Database sessions that treat a key with NUL (a quoted cookie escape) as unknown.
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -239,6 +250,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
+# Load balancers probe workers over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
@@ -256,6 +269,15 @@ KLIMA = {
     "MESSAGE_MAX_LENGTH": env_int("KLIMA_MESSAGE_MAX_LENGTH", 5000),
     "EDIT_WINDOW_SECONDS": env_int("KLIMA_EDIT_WINDOW_SECONDS", 600),
     "RATE_LIMITS": env_bool("KLIMA_RATE_LIMITS", default=True),
+    # Moderation (docs/moderation.md): posting is limited per user, socket and REST
+    # together; a message reported by max(MIN, PERCENT % of the room's members)
+    # distinct people is hidden until reviewed; sign-in pauses after repeated failures.
+    "POST_RATE_LIMIT": env_int("KLIMA_POST_RATE_LIMIT", 20),
+    "POST_RATE_WINDOW_SECONDS": env_int("KLIMA_POST_RATE_WINDOW_SECONDS", 30),
+    "AUTO_HIDE_MIN_REPORTS": env_int("KLIMA_AUTO_HIDE_MIN_REPORTS", 3),
+    "AUTO_HIDE_PERCENT": env_int("KLIMA_AUTO_HIDE_PERCENT", 5),
+    "LOGIN_FAILURES_MAX": env_int("KLIMA_LOGIN_FAILURES_MAX", 5),
+    "LOGIN_FAILURES_WINDOW_SECONDS": env_int("KLIMA_LOGIN_FAILURES_WINDOW_SECONDS", 1800),
     # Presence (presence/conf.py says what each does).
     "PRESENCE_TTL_SECONDS": env_int("KLIMA_PRESENCE_TTL_SECONDS", 45),
     "PRESENCE_SWEEP_SECONDS": env_int("KLIMA_PRESENCE_SWEEP_SECONDS", 10),
@@ -268,10 +290,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"without_traceback": {"()": "collab.logfilters.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console_brief": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["without_traceback"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("KLIMA_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
+        "django.security": {"handlers": ["console_brief"], "propagate": False},
         "daphne": {"level": "WARNING"},
     },
 }

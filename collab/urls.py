@@ -4,6 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from collab import health
+from collab.errors import not_found_view
+
+handler404 = not_found_view
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -22,6 +22,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.http.cookie import parse_cookie
 from rest_framework.authtoken.models import Token
 
+from moderation.selectors import is_banned_globally
+
 TOKEN_PREFIX = b"token "
 
 
@@ -34,11 +36,43 @@ def _allowed_origins() -> list[str]:
 
 @database_sync_to_async
 def user_for_token(key: str) -> User | AnonymousUser:
+    if "\x00" in key:  # no key has one, and PostgreSQL refuses NUL in a query
+        return AnonymousUser()
     try:
         token = Token.objects.select_related("user", "user__profile").get(key=key)
     except (Token.DoesNotExist, ValueError):
         return AnonymousUser()
-    return token.user if token.user.is_active else AnonymousUser()
+    return _signed_in(token.user)
+
+
+@database_sync_to_async
+def user_with_profile(user: User | AnonymousUser) -> User | AnonymousUser:
+    """The session's user loaded again with its profile, as the token path loads it:
+    consumers read `user.profile` in async code, where a lazy query is not allowed."""
+    if not user.is_authenticated:
+        return AnonymousUser()
+    found = User.objects.select_related("profile").filter(pk=user.pk, is_active=True).first()
+    return _signed_in(found) if found else AnonymousUser()
+
+
+def _signed_in(user: User) -> User | AnonymousUser:
+    """The user, unless deactivated or banned globally: such a handshake counts as
+    nobody's, so it is closed with 4401 like any unauthenticated one. (A user banned
+    while connected is closed with 4403 by moderation.services.member_ban.)"""
+    if not user.is_active or is_banned_globally(user):
+        return AnonymousUser()
+    return user
+
+
+class SessionUserMiddleware:
+    """Inside AuthMiddlewareStack: replaces its lazy user by the user with profile."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        user = await user_with_profile(scope["user"])
+        return await self.inner(dict(scope, user=user, auth_method="session"), receive, send)
 
 
 class WebsocketAuthMiddleware:
@@ -46,14 +80,19 @@ class WebsocketAuthMiddleware:
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self.browser_stack = OriginValidator(AuthMiddlewareStack(inner), _allowed_origins())
+        self.browser_stack = OriginValidator(
+            AuthMiddlewareStack(SessionUserMiddleware(inner)), _allowed_origins()
+        )
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         headers = dict(scope.get("headers", []))
         authorization = headers.get(b"authorization")
         if authorization is None:
             cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
-            if settings.SESSION_COOKIE_NAME in cookies:
+            session_key = cookies.get(settings.SESSION_COOKIE_NAME)
+            # A key with a NUL (a quoted cookie may carry "\\000") proves nobody, and
+            # PostgreSQL would answer the session lookup with an exception.
+            if session_key is not None and "\x00" not in session_key:
                 return await self.browser_stack(scope, receive, send)
             return await self.inner(dict(scope, user=AnonymousUser()), receive, send)
         user: User | AnonymousUser = AnonymousUser()

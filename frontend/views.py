@@ -10,20 +10,22 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.services import user_register
-from frontend.forms import RegisterForm
+from frontend.forms import LoginForm, RegisterForm
 from initiatives import selectors
+from initiatives.city import city_name
 
 HOME_PAGE_SIZE = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
     initiatives = selectors.initiative_list()[:HOME_PAGE_SIZE]
-    return render(request, "frontend/home.html", {"initiatives": initiatives})
+    return render(request, "frontend/home.html", {"initiatives": initiatives, "city": city_name()})
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
 
 @require_http_methods(["GET", "POST"])

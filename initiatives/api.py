@@ -19,6 +19,15 @@ from initiatives.filters import InitiativeFilter
 from initiatives.models import Category, District, Initiative, Membership
 
 
+class CityTermField(serializers.SlugRelatedField):
+    """A category or district by its slug."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:  # PostgreSQL refuses NUL in a query
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class CategorySerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="localized_name")
 
@@ -34,8 +43,8 @@ class DistrictSerializer(CategorySerializer):
 
 
 class InitiativeSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
-    district = serializers.SlugRelatedField(
+    category = CityTermField(slug_field="slug", queryset=Category.objects.all())
+    district = CityTermField(
         slug_field="slug", queryset=District.objects.all(), allow_null=True, required=False
     )
     category_name = serializers.CharField(source="category.localized_name", read_only=True)
@@ -162,7 +171,7 @@ class InitiativeViewSet(
     @action(
         detail=True,
         methods=["get", "patch", "delete"],
-        url_path=r"members/(?P<user_id>\d+)",
+        url_path=r"members/(?P<user_id>\d{1,18})",
         filterset_class=None,
     )
     def member(self, request: Request, slug: str, user_id: str) -> Response:
@@ -191,6 +200,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CategorySerializer
     lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"  # slugs only: a NUL would reach PostgreSQL
     pagination_class = None
     filterset_class = None
 
@@ -203,6 +213,7 @@ class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = DistrictSerializer
     lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"  # slugs only: a NUL would reach PostgreSQL
     pagination_class = None
     filterset_class = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,3 +34,14 @@ def load_city(data: dict[str, Any], district_model: Any, category_model: Any) ->
                 },
             )
     return len(data["districts"]), len(data["categories"])
+
+
+@lru_cache(maxsize=1)
+def city_name() -> str:
+    """The city this installation serves, from its city data file ("Stuttgart")."""
+    from django.conf import settings
+
+    try:
+        return str(read_city_file(settings.KLIMA_CITY_FILE).get("city", ""))
+    except (OSError, ValueError):
+        return ""

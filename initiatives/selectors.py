@@ -7,6 +7,10 @@ from django.db.models import Count, Q, QuerySet
 from collab.errors import not_found
 from initiatives.models import Category, District, Initiative, Membership
 
+# The largest id SQLite and PostgreSQL's bigint can compare; a larger one from a URL
+# would make the query raise instead of finding nothing.
+MAX_ID = 2**63 - 1
+
 
 def initiative_list(*, include_archived: bool = False) -> QuerySet[Initiative]:
     """Initiatives with their member count; archived ones only when asked for."""
@@ -29,6 +33,8 @@ def initiative_search(qs: QuerySet[Initiative], text: str) -> QuerySet[Initiativ
 
 def access_initiative(*, slug: str) -> Initiative:
     """The initiative by slug; `not_found` otherwise. Initiatives are public, archived too."""
+    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses NUL in a query
+        raise not_found()
     try:
         return initiative_list(include_archived=True).get(slug=slug)
     except Initiative.DoesNotExist:
@@ -44,6 +50,8 @@ def membership_list(*, initiative: Initiative) -> QuerySet[Membership]:
 
 
 def access_membership(*, initiative: Initiative, user_id: int) -> Membership:
+    if not 0 < user_id <= MAX_ID:
+        raise not_found()
     try:
         return membership_list(initiative=initiative).get(user_id=user_id)
     except Membership.DoesNotExist:

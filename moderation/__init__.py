@@ -1,1 +1,2 @@
-"""Moderation: reports, the queue, hide and unhide, mutes, bans, slow mode, the audit log."""
+"""Moderation: reports, the queue, auto-hide, hide and unhide, mutes, bans, rate limits,
+appeals and the audit log; every action takes effect live (docs/moderation.md)."""

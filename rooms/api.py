@@ -122,7 +122,7 @@ def _int_param(request: Request, name: str, *, minimum: int = 0) -> int | None:
         value = int(raw)
     except ValueError:
         value = minimum - 1
-    if value < minimum:
+    if not minimum <= value <= selectors.MAX_ID:
         raise ValidationError({name: [_("Muss eine ganze Zahl ab %(n)d sein.") % {"n": minimum}]})
     return value
 

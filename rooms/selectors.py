@@ -12,13 +12,16 @@ from django.utils.translation import gettext as _
 
 from collab.errors import DomainError, forbidden, not_found
 from initiatives.models import Membership
+from moderation import selectors as moderation_rules
 from rooms import permissions
 from rooms.broadcast import room_event_frames
+from rooms.frames import iso
 from rooms.models import Message, ReadState, Room, RoomEvent
 from rooms.rendering import message_data, message_variants, reaction_counts, room_data
 
 AnyUser = User | AnonymousUser
 
+MAX_ID = 2**63 - 1  # ids beyond a 64-bit column cannot exist (and overflow SQLite)
 REPLAY_LATEST = 50  # subscribe without `since`
 REPLAY_MAX = 500  # events per `subscribed` with `since`; `more` says there are more
 REPLAY_RESET_AFTER = 5000  # `since` further behind: answer as without `since`, `reset`
@@ -29,12 +32,16 @@ def access_room(*, user: AnyUser, room_id: Any) -> Room:
     of an initiative the user is not in are `forbidden`."""
     if not isinstance(room_id, int) or isinstance(room_id, bool):
         raise DomainError("invalid", _("`room` muss eine Zahl sein."))
+    if not 0 < room_id <= MAX_ID:
+        raise not_found()
     try:
         room = Room.objects.select_related("initiative").get(pk=room_id)
     except Room.DoesNotExist:
         raise not_found() from None
     if not permissions.can_read_room(user, room):
         raise forbidden(_("Dieser Raum ist nur für Mitglieder der Initiative."))
+    # A ban keeps its person out of the room altogether: no reading, no subscribing.
+    moderation_rules.ensure_not_banned(user, room)
     return room
 
 
@@ -51,6 +58,8 @@ def access_message(*, room: Room, message_id: Any) -> Message:
     """A message of `room` (the caller has already authorized the room)."""
     if not isinstance(message_id, int) or isinstance(message_id, bool):
         raise DomainError("invalid", _("`message` muss eine Zahl sein."))
+    if not 0 < message_id <= MAX_ID:
+        raise not_found()
     try:
         return Message.objects.select_related("author__profile", "room").get(
             pk=message_id, room=room
@@ -98,6 +107,7 @@ def room_list(*, user: User) -> QuerySet[Room]:
         visible = Q(members_only=False) | Q(initiative__isnull=True) | Q(initiative__in=member_of)
     return (
         Room.objects.filter(visible)
+        .exclude(moderation_rules.banned_room_exclusion(user))
         .select_related("initiative")
         .annotate(unread=Count("messages", filter=unread))
         .order_by(F("initiative_id").asc(nulls_first=True), "pk")
@@ -267,10 +277,12 @@ def subscription_snapshot(*, user: User, room_id: Any, since: Any) -> Snapshot:
 
 
 def you_in(*, user: AnyUser, room: Room) -> dict[str, Any]:
-    """The `you` of `subscribed`: the user's role here and whether they may post."""
+    """The `you` of `subscribed`: the user's role here, their mute state (`muted_until`
+    null while muted means until lifted) and whether they may post."""
+    mute = moderation_rules.mute_state(user, room)
     return {
         "role": permissions.room_role(user, room),
-        "muted": False,
-        "muted_until": None,
-        "can_post": permissions.can_post(user, room),
+        "muted": mute.active,
+        "muted_until": iso(mute.until) if mute.active else None,
+        "can_post": permissions.can_post(user, room) and not mute.active,
     }

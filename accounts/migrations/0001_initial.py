@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('display_name', models.CharField(blank=True, max_length=80, verbose_name='Anzeigename')),
-                ('language', models.CharField(choices=[('de', 'Deutsch'), ('en', 'English')], default='de', max_length=2, verbose_name='Sprache')),
+                ('language', models.CharField(choices=[('de', 'Deutsch'), ('en', 'Englisch')], default='de', max_length=2, verbose_name='Sprache')),
                 ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation')], default='person', max_length=12, verbose_name='Art')),
                 ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verifiziert am')),
                 ('digest_opt_in', models.BooleanField(default=False, verbose_name='Mach-Mit-Memo abonniert')),

@@ -31,6 +31,18 @@ def seq_next(*, room_id: int) -> int:
     return int(row[0])
 
 
+def room_lock(*, room_id: int) -> None:
+    """Take the room's row lock, first thing in a transaction that changes a message and
+    logs its event. Posting takes the room (for the seq) before the thread root (for its
+    `reply_count`); a writer that locked the message first and the room second could wait
+    in a circle with it (a deadlock on PostgreSQL). So every writer locks room, then
+    message. (SQLite's IMMEDIATE transactions serialise writers anyway.)
+
+    Precondition: inside `transaction.atomic()`.
+    """
+    list(Room.objects.select_for_update().filter(pk=room_id).values_list("pk", flat=True))
+
+
 def message_event(*, message: Message, kind: str, seq: int | None = None) -> int:
     """Log `kind` for `message` (as it is now) and announce it after commit.
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from collab.errors import DomainError, forbidden, not_found
 from collab.markup import render_markdown
+from moderation import ratelimit
+from moderation import selectors as moderation_rules
 from rooms import permissions, selectors
 from rooms.models import Message, Revision, Room, RoomEvent
 from rooms.services import events
@@ -29,13 +31,24 @@ class Posted:
     created: bool
 
 
-def _ensure_may_post(user: User, room: Room) -> None:
-    """Every rule that can refuse a post, in one place (socket and REST)."""
+def _ensure_may_write(user: User, room: Room) -> None:
+    """The rules for any change to what a room shows (post, edit), in this order:
+    the room takes new content, the user may post there, no ban, no mute."""
     if permissions.is_read_only(room):
         raise forbidden(_("Dieser Raum ist archiviert: hier kann man nur noch lesen."))
     if not permissions.can_post(user, room):
         raise forbidden()
+    moderation_rules.ensure_not_banned(user, room)
+    moderation_rules.ensure_not_muted(user, room)
+
+
+def _ensure_may_post(user: User, room: Room) -> None:
+    """Every rule that can refuse a post, in one place (socket and REST), in this order:
+    read-only, permission, ban, mute, slow mode, rate limit. The rate limit comes last
+    because it counts the post: a post refused for any other reason costs no slot."""
+    _ensure_may_write(user, room)
     _ensure_slow_mode_allows(user, room)
+    ratelimit.ensure_post_rate(user.pk)
 
 
 def _ensure_slow_mode_allows(user: User, room: Room) -> None:
@@ -132,7 +145,8 @@ def message_edit(*, user: User, room_id: Any, message_id: Any, body: Any) -> Mes
             if message.author_id != user.pk:
                 raise forbidden(_("Nur wer eine Nachricht geschrieben hat, kann sie bearbeiten."))
             raise forbidden(_("Diese Nachricht kann nicht mehr bearbeitet werden."))
-        _ensure_may_post(user, room)
+        # Not slow mode or the rate limit: fixing a typo is not posting again.
+        _ensure_may_write(user, room)
         if body == message.body:
             return message
         Revision.objects.create(message=message, body=message.body)
@@ -164,5 +178,12 @@ def message_delete(*, user: User, room_id: Any, message_id: Any) -> Message:
 
 
 def _locked_message(room: Room, message_id: Any) -> Message:
+    """Precondition: inside `transaction.atomic()`. Locks the room first (events.room_lock)."""
     message = selectors.access_message(room=room, message_id=message_id)
-    return Message.objects.select_for_update().select_related("author__profile").get(pk=message.pk)
+    events.room_lock(room_id=room.pk)
+    # `of=("self",)`: PostgreSQL cannot lock the nullable side of the profile's outer join.
+    return (
+        Message.objects.select_for_update(of=("self",))
+        .select_related("author__profile")
+        .get(pk=message.pk)
+    )

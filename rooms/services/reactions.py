@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from collab.errors import forbidden, not_found
+from moderation import selectors as moderation_rules
 from rooms import permissions, selectors
 from rooms.models import Message, Reaction, Room, RoomEvent
 from rooms.services import events
@@ -26,12 +27,15 @@ def _reactable(user: User, room: Room, message_id: Any) -> Message:
 
 
 def reaction_add(*, user: User, room_id: Any, message_id: Any, emoji: Any) -> bool:
-    """Add the reaction; True if it is new (and an event was logged)."""
+    """Add the reaction; True if it is new (and an event was logged). A mute refuses it
+    (PROTOCOL.md); taking one's reaction back stays possible."""
     room = selectors.access_room(user=user, room_id=room_id)
     emoji = clean_emoji(emoji)
     try:
         with transaction.atomic():
+            events.room_lock(room_id=room.pk)
             message = _reactable(user, room, message_id)
+            moderation_rules.ensure_not_muted(user, room)
             _reaction, created = Reaction.objects.get_or_create(
                 message=message, user=user, emoji=emoji
             )
@@ -47,6 +51,7 @@ def reaction_remove(*, user: User, room_id: Any, message_id: Any, emoji: Any) ->
     room = selectors.access_room(user=user, room_id=room_id)
     emoji = clean_emoji(emoji)
     with transaction.atomic():
+        events.room_lock(room_id=room.pk)
         message = _reactable(user, room, message_id)
         removed, _ = Reaction.objects.filter(message=message, user=user, emoji=emoji).delete()
         if removed:

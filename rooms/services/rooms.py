@@ -55,7 +55,12 @@ def room_update(*, user: User, room: Room, **changes: Any) -> Room:
     if "title" in changes:
         changes["title"] = _clean_title(changes["title"])
     with transaction.atomic():
-        room = Room.objects.select_for_update().select_related("initiative").get(pk=room.pk)
+        # `of=("self",)`: PostgreSQL cannot lock the nullable side of an outer join.
+        room = (
+            Room.objects.select_for_update(of=("self",))
+            .select_related("initiative")
+            .get(pk=room.pk)
+        )
         changed = [name for name, value in changes.items() if getattr(room, name) != value]
         if not changed:
             return room

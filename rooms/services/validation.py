@@ -16,8 +16,8 @@ EMOJI_MAX = 32
 
 def clean_body(body: Any) -> str:
     """1..MESSAGE_MAX_LENGTH characters after trimming; `too_long` otherwise."""
-    if not isinstance(body, str):
-        raise DomainError("invalid", _("`body` muss ein Text sein."))
+    if not isinstance(body, str) or "\x00" in body:
+        raise DomainError("invalid", _("`body` muss ein Text sein (ohne Nullzeichen)."))
     body = body.strip()
     limit = settings.KLIMA["MESSAGE_MAX_LENGTH"]
     if not body:
@@ -31,7 +31,11 @@ def clean_body(body: Any) -> str:
 
 
 def clean_client_id(client_id: Any) -> str:
-    if not isinstance(client_id, str) or not 1 <= len(client_id) <= CLIENT_ID_MAX:
+    if (
+        not isinstance(client_id, str)
+        or not 1 <= len(client_id) <= CLIENT_ID_MAX
+        or "\x00" in client_id
+    ):
         raise DomainError(
             "invalid",
             _("`client_id` muss ein Text mit 1 bis %(n)d Zeichen sein (eine UUID).")

@@ -16,6 +16,7 @@ from accounts.models import Profile
 from accounts.selectors import MODERATORS_GROUP
 from initiatives import demo_data, services
 from initiatives.models import Category, District, Initiative, Membership
+from moderation import ratelimit
 from rooms.models import Room
 from rooms.services import message_post, room_create
 
@@ -60,7 +61,12 @@ class Command(BaseCommand):
         return user
 
     def _chat(self, people: dict[str, User]) -> None:
-        """Demo messages; their client_ids make a second run store nothing new."""
+        """Demo messages; their client_ids make a second run store nothing new. The posting
+        rate limit is for people typing, not for loading demo data."""
+        with ratelimit.suspended():
+            self._post_chat(people)
+
+    def _post_chat(self, people: dict[str, User]) -> None:
         for number, (place, author, text) in enumerate(demo_data.CHAT):
             room = (
                 Room.objects.filter(initiative=None, title=place).first()

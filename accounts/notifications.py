@@ -1,0 +1,82 @@
+"""Notifications: something that concerns one user, kept in their list and sent live.
+
+`notification_create` is the one writer: it stores the notification and, after
+commit, sends the `notification` frame (PROTOCOL.md) to every connection of the
+user, subscribed to a room or not. The reads for the REST list live here too,
+beside the one write they mirror.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from django.contrib.auth.models import User
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Notification
+from collab.errors import not_found
+from rooms import broadcast
+from rooms.frames import iso
+
+TEXT_MAX = 500
+
+
+class NotificationFrame(TypedDict):
+    type: str
+    id: int
+    kind: str
+    text: str
+    url: str
+    created_at: str | None
+
+
+def notification_frame(notification: Notification) -> NotificationFrame:
+    return {
+        "type": "notification",
+        "id": notification.pk,
+        "kind": notification.kind,
+        "text": notification.text,
+        "url": notification.url,
+        "created_at": iso(notification.created_at),
+    }
+
+
+def notification_create(*, user: User, kind: str, text: str, url: str = "") -> Notification:
+    """Store a notification for `user` and send it to their open connections after commit.
+
+    `text` is a finished sentence in the user's language (the caller translates).
+    """
+    if kind not in Notification.Kind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if len(text) > TEXT_MAX:
+        text = text[: TEXT_MAX - 1] + "…"
+    notification = Notification.objects.create(user=user, kind=kind, text=text, url=url)
+    broadcast.user_frame_on_commit(
+        user_id=user.pk,
+        frame=dict(notification_frame(notification)),
+    )
+    return notification
+
+
+def notification_list(*, user: User) -> QuerySet[Notification]:
+    """The user's notifications: unread first, then newest first."""
+    unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+    return (
+        Notification.objects.filter(user=user)
+        .annotate(unread=unread)
+        .order_by("-unread", "-created_at", "-pk")
+    )
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read (again: changes nothing)."""
+    if not 0 < notification_id < 2**63:  # a larger id from a URL cannot be queried
+        raise not_found()
+    notification = Notification.objects.filter(user=user, pk=notification_id).first()
+    if notification is None:
+        raise not_found()
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

@@ -1,0 +1,82 @@
+"""The shapes of the moderation API's answers, for the OpenAPI schema only.
+
+The answers themselves come from moderation.rendering (one renderer per object);
+these serializers describe them to drf-spectacular and are never used to render.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+
+
+class RestrictionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    user = serializers.DictField()
+    scope = serializers.JSONField(help_text='"global", {"room": id} or {"initiative": id}')
+    until = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.DictField(allow_null=True)
+    lifted_at = serializers.DateTimeField(allow_null=True)
+    lifted_by = serializers.DictField(allow_null=True)
+    active = serializers.BooleanField()
+    action = serializers.IntegerField(allow_null=True, help_text="the log entry that imposed it")
+
+
+class ActionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    actor = serializers.DictField(allow_null=True)
+    automatic = serializers.BooleanField()
+    kind = serializers.CharField()
+    target_user = serializers.DictField(allow_null=True)
+    message = serializers.IntegerField(allow_null=True)
+    scope = serializers.JSONField()
+    mute = serializers.IntegerField(allow_null=True)
+    ban = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReportOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    message = serializers.IntegerField()
+    reporter = serializers.DictField(allow_null=True, help_text="null for leads")
+    reason = serializers.CharField()
+    text = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class AppealOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = ActionOut()
+    user = serializers.DictField()
+    text = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decided_by = serializers.DictField(allow_null=True)
+    decision_reason = serializers.CharField()
+
+
+# Built from a dict: a declared field named `context` would clash with Serializer.context.
+QueueItemOut = inline_serializer(
+    "QueueItem",
+    {
+        "message": serializers.DictField(help_text="the message; hidden text for moderators only"),
+        "room": serializers.DictField(),
+        "reporters": serializers.IntegerField(),
+        "escalated": serializers.BooleanField(),
+        "hidden": serializers.BooleanField(),
+        "auto_hidden": serializers.BooleanField(),
+        "first_reported_at": serializers.DateTimeField(),
+        "reasons": serializers.DictField(child=serializers.IntegerField()),
+        "reports": ReportOut(many=True),
+        "dismissed_before": serializers.IntegerField(),
+        "context": serializers.DictField(help_text="{before: [messages], after: [messages]}"),
+        "author_history": serializers.DictField(
+            help_text="{counts: {kind: n}, latest: [log entries]}"
+        ),
+    },
+)

@@ -1,0 +1,183 @@
+"""Reads about mutes and bans: whether one is in force, and the lists moderators see.
+
+These are the checks of the one send path (rooms.services.messages), the
+reactions, the handshake (collab.ws_auth) and sign-in; each is one indexed
+query on the user's restrictions.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from accounts.selectors import is_moderator
+from collab.errors import DomainError
+from moderation.models import Ban, Mute, Restriction
+from moderation.permissions import led_initiatives
+from rooms.models import Room
+
+AnyUser = User | AnonymousUser
+
+
+def _covering(room: Room) -> Q:
+    """Restrictions that cover `room`: on the room, on its initiative, or global."""
+    q = Q(room_id=room.pk) | Q(room__isnull=True, initiative__isnull=True)
+    if room.initiative_id is not None:  # `initiative_id=None` would match room scopes too
+        q |= Q(initiative_id=room.initiative_id)
+    return q
+
+
+@dataclass(frozen=True)
+class InForce:
+    """Whether a mute (or ban) is in force, and until when (None: until lifted)."""
+
+    active: bool
+    until: datetime | None
+    reason: str
+
+    def retry_after(self) -> int | None:
+        if not self.active or self.until is None:
+            return None
+        return max(1, math.ceil((self.until - timezone.now()).total_seconds()))
+
+
+NOT_IN_FORCE = InForce(active=False, until=None, reason="")
+
+
+def _in_force(items: list[Restriction]) -> InForce:
+    """Several restrictions may overlap: the last one to end decides."""
+    if not items:
+        return NOT_IN_FORCE
+    if any(item.until is None for item in items):
+        lasting = next(item for item in items if item.until is None)
+        return InForce(active=True, until=None, reason=lasting.reason)
+    last = max(items, key=lambda item: item.until or timezone.now())
+    return InForce(active=True, until=last.until, reason=last.reason)
+
+
+def mute_state(user: AnyUser, room: Room) -> InForce:
+    if not user.is_authenticated:
+        return NOT_IN_FORCE
+    mutes = Mute.objects.filter(Restriction.in_force_q(), _covering(room), user_id=user.pk)
+    return _in_force(list(mutes))
+
+
+def is_muted(user: AnyUser, room: Room) -> bool:
+    """Whether a mute is in force for `user` in `room` (their typing is not passed on)."""
+    return mute_state(user, room).active
+
+
+def _until_text(until: datetime | None) -> str:
+    if until is None:
+        return _("bis auf Weiteres")
+    return _("bis %(when)s") % {"when": date_format(localtime(until), "DATETIME_FORMAT")}
+
+
+def ensure_not_muted(user: AnyUser, room: Room) -> None:
+    """Refuse with `muted` (and `retry_after` when the mute ends) while a mute is in force."""
+    state = mute_state(user, room)
+    if state.active:
+        raise DomainError(
+            "muted",
+            _("Du bist hier stummgeschaltet (%(until)s): du kannst lesen, aber nicht schreiben.")
+            % {"until": _until_text(state.until)},
+            retry_after=state.retry_after(),
+        )
+
+
+def ban_state(user: AnyUser, room: Room) -> InForce:
+    if not user.is_authenticated:
+        return NOT_IN_FORCE
+    bans = Ban.objects.filter(Restriction.in_force_q(), _covering(room), user_id=user.pk)
+    return _in_force(list(bans))
+
+
+def is_banned(user: AnyUser, room: Room) -> bool:
+    return ban_state(user, room).active
+
+
+def ensure_not_banned(user: AnyUser, room: Room) -> None:
+    """Refuse with `banned` while a ban of the room, its initiative or the site is in force."""
+    state = ban_state(user, room)
+    if state.active:
+        raise DomainError(
+            "banned",
+            _("Du bist aus diesem Raum ausgeschlossen (%(until)s).")
+            % {"until": _until_text(state.until)},
+        )
+
+
+def global_ban(user: AnyUser) -> InForce:
+    if not user.is_authenticated:
+        return NOT_IN_FORCE
+    bans = Ban.objects.filter(
+        Restriction.in_force_q(), user_id=user.pk, room__isnull=True, initiative__isnull=True
+    )
+    return _in_force(list(bans))
+
+
+def is_banned_globally(user: AnyUser) -> bool:
+    """A globally banned user cannot sign in, and their handshake counts as nobody's."""
+    return global_ban(user).active
+
+
+def sign_in_refusal(user: AnyUser) -> str | None:
+    """Why `user` may not sign in (a global ban), as a sentence; None if they may."""
+    state = global_ban(user)
+    if not state.active:
+        return None
+    return _("Dein Konto ist gesperrt (%(until)s). Grund: %(reason)s") % {
+        "until": _until_text(state.until),
+        "reason": state.reason,
+    }
+
+
+def banned_room_exclusion(user: AnyUser) -> Q:
+    """Rooms a ban keeps `user` out of, as a filter on Room (for room lists)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    bans = Ban.objects.filter(Restriction.in_force_q(), user_id=user.pk)
+    if bans.filter(room__isnull=True, initiative__isnull=True).exists():
+        return Q()
+    rooms = bans.filter(room__isnull=False).values("room_id")
+    initiatives = bans.filter(initiative__isnull=False).values("initiative_id")
+    return Q(pk__in=rooms) | Q(initiative_id__in=initiatives)
+
+
+def _overseen(viewer: AnyUser) -> Q:
+    """Restrictions `viewer` may list: all for moderators; for leads those in their
+    initiatives; for everyone their own."""
+    if is_moderator(viewer):
+        return Q()
+    own = Q(user_id=viewer.pk)
+    led = led_initiatives(viewer).values("pk")
+    return own | Q(room__initiative__in=led) | Q(initiative__in=led)
+
+
+def mute_list(*, viewer: AnyUser, active: bool | None = None) -> QuerySet[Mute]:
+    return _restriction_list(Mute.objects.all(), viewer, active)  # type: ignore[return-value]
+
+
+def ban_list(*, viewer: AnyUser, active: bool | None = None) -> QuerySet[Ban]:
+    return _restriction_list(Ban.objects.all(), viewer, active)  # type: ignore[return-value]
+
+
+def _restriction_list(
+    qs: QuerySet[Mute] | QuerySet[Ban], viewer: AnyUser, active: bool | None
+) -> QuerySet[Mute] | QuerySet[Ban]:
+    qs = qs.filter(_overseen(viewer)).select_related(
+        "user__profile", "created_by__profile", "lifted_by__profile"
+    )
+    if active is True:
+        qs = qs.filter(Restriction.in_force_q())
+    elif active is False:
+        qs = qs.exclude(Restriction.in_force_q())
+    return qs.order_by("-created_at", "-pk")

@@ -1,0 +1,77 @@
+"""The audit log's one writer, and how the people concerned are told.
+
+Every moderation service records what it did here, in the same transaction as
+the change, so the log holds exactly what happened. Notifications go out in the
+recipient's language (their profile's), not the moderator's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.utils import translation
+
+from accounts.notifications import notification_create
+from accounts.selectors import MODERATORS_GROUP, user_language
+from initiatives.models import Initiative
+from moderation.models import Ban, ModerationAction, Mute
+from rooms.models import Message, Room
+
+
+def action_record(
+    *,
+    kind: str,
+    actor: User | None,
+    target_user: User | None = None,
+    message: Message | None = None,
+    room: Room | None = None,
+    initiative: Initiative | None = None,
+    is_global: bool = False,
+    mute: Mute | None = None,
+    ban: Ban | None = None,
+    reason: str = "",
+) -> ModerationAction:
+    """Append one entry to the log. `actor` None: the system acted (auto-hide).
+
+    The initiative is derived from the room (or message) when not given, so that the
+    leads of that initiative see the entry in their part of the log.
+    """
+    if message is not None and room is None:
+        room = message.room
+    if room is not None and initiative is None:
+        initiative = room.initiative
+    return ModerationAction.objects.create(
+        kind=kind,
+        actor=actor,
+        target_user=target_user,
+        message=message,
+        room=room,
+        initiative=initiative,
+        is_global=is_global,
+        mute=mute,
+        ban=ban,
+        reason=reason[:300],
+    )
+
+
+def tell(*, user: User, kind: str, text: Callable[[], str], url: str = "") -> None:
+    """Notify `user`; `text` is called with their language active, so it translates
+    into the recipient's language."""
+    with translation.override(user_language(user) or settings.LANGUAGE_CODE):
+        notification_create(user=user, kind=kind, text=text(), url=url)
+
+
+def tell_moderators(*, kind: str, text: Callable[[], str], url: str = "") -> None:
+    """Notify every member of the group `moderators` (escalations, new appeals)."""
+    group = Group.objects.filter(name=MODERATORS_GROUP).first()
+    if group is None:
+        return
+    for moderator in group.user_set.filter(is_active=True).select_related("profile"):
+        tell(user=moderator, kind=kind, text=text, url=url)
+
+
+def room_url(room_id: int) -> str:
+    """The room's page (DESIGN.md: /raeume/{id}/)."""
+    return f"/raeume/{room_id}/"
