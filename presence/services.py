@@ -88,17 +88,24 @@ class PresenceKeeper:
             return
         user_id = entry.user["id"]
         if not grace:
-            await self._announce(
-                room, await self.store.update(room, ttl=self.ttl, drop=connection, users=(user_id,))
+            changes = await self.store.update(
+                room, ttl=self.ttl, drop=connection, drop_user=user_id, users=(user_id,)
             )
+            await self._announce(room, changes)
             return
-        await self.store.update(room, ttl=self.ttl, drop=connection)
+        # The entry stays for the grace (a sweep meanwhile still counts it), then expires.
+        await self.store.update(
+            room,
+            ttl=self.ttl,
+            puts=((connection, user_id, entry.status),),
+            put_ttl=presence_setting("PRESENCE_GRACE_SECONDS"),
+        )
         task = asyncio.ensure_future(self._settle_later(room, user_id))
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
 
     async def _settle_later(self, room: int, user_id: int) -> None:
-        await asyncio.sleep(presence_setting("PRESENCE_GRACE_SECONDS"))
+        await asyncio.sleep(presence_setting("PRESENCE_GRACE_SECONDS") + 0.05)
         await self._announce(room, await self.store.update(room, ttl=self.ttl, users=(user_id,)))
 
     async def set_status(self, connection: str, status: str) -> None:

@@ -35,9 +35,13 @@ class PresenceStore(Protocol):
         drop: str | None = None,
         users: tuple[int, ...] = (),
         sweep: bool = False,
+        put_ttl: float | None = None,
+        drop_user: int | None = None,
     ) -> list[Change]:
-        """Put (or refresh) (conn, user, status) entries and/or drop a connection, then
-        reconcile `users` (every user of the room when `sweep`)."""
+        """Put (or refresh) (conn, user, status) entries, valid for `put_ttl` seconds
+        (default `ttl`), and/or drop a connection, then reconcile `users` (every user of
+        the room when `sweep`). `drop_user` removes every entry of that user (access
+        lost: no grace for any of their connections). `ttl` also bounds the keys' life."""
 
     async def shown(self, room: int) -> dict[int, str]:
         """What the room has been told: {user id: status}."""
@@ -69,14 +73,19 @@ class MemoryStore:
         drop: str | None = None,
         users: tuple[int, ...] = (),
         sweep: bool = False,
+        put_ttl: float | None = None,
+        drop_user: int | None = None,
     ) -> list[Change]:
         now = now_ms()
         conns = self.conns.setdefault(room, {})
         shown = self.shown_.setdefault(room, {})
+        expires = now + int((ttl if put_ttl is None else put_ttl) * 1000)
         for conn, user, status in puts:
-            conns[conn] = (user, status, now + ttl * 1000)
+            conns[conn] = (user, status, expires)
         if drop is not None:
             conns.pop(drop, None)
+        for conn in [c for c, (u, _s, _e) in conns.items() if u == drop_user]:
+            del conns[conn]
         touched = set(users)
         for conn, (user, _status, expires) in list(conns.items()):
             if expires < now:
@@ -113,15 +122,17 @@ class MemoryStore:
 
 
 RECONCILE = """
--- ARGV: now_ms, ttl, sweep (1/0), drop conn or '', n puts, n x (conn, value), users...
+-- ARGV: now_ms, ttl, sweep (1/0), drop conn or '', drop user or '', n puts,
+--       n x (conn, value), users...
 local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
 local sweep = ARGV[3] == '1'
-local nputs = tonumber(ARGV[5])
-for i = 0, nputs - 1 do redis.call('HSET', KEYS[1], ARGV[6 + 2 * i], ARGV[7 + 2 * i]) end
+local drop_user = ARGV[5]
+local nputs = tonumber(ARGV[6])
+for i = 0, nputs - 1 do redis.call('HSET', KEYS[1], ARGV[7 + 2 * i], ARGV[8 + 2 * i]) end
 if ARGV[4] ~= '' then redis.call('HDEL', KEYS[1], ARGV[4]) end
 local touched = {}
-for i = 6 + 2 * nputs, #ARGV do touched[ARGV[i]] = true end
+for i = 7 + 2 * nputs, #ARGV do touched[ARGV[i]] = true end
 if sweep then
   for _, uid in ipairs(redis.call('HKEYS', KEYS[2])) do touched[uid] = true end
 end
@@ -129,7 +140,7 @@ local best = {}
 local entries = redis.call('HGETALL', KEYS[1])
 for i = 1, #entries, 2 do
   local uid, st, exp = string.match(entries[i + 1], '([^|]+)|([^|]+)|([^|]+)')
-  if tonumber(exp) < now then
+  if tonumber(exp) < now or uid == drop_user then
     redis.call('HDEL', KEYS[1], entries[i])
     touched[uid] = true
   else
@@ -182,11 +193,22 @@ class RedisStore:
         drop: str | None = None,
         users: tuple[int, ...] = (),
         sweep: bool = False,
+        put_ttl: float | None = None,
+        drop_user: int | None = None,
     ) -> list[Change]:
         now = now_ms()
-        expires = now + ttl * 1000
+        expires = now + int((ttl if put_ttl is None else put_ttl) * 1000)
         entries = [x for conn, user, status in puts for x in (conn, f"{user}|{status}|{expires}")]
-        args = [now, ttl, "1" if sweep else "0", drop or "", len(puts), *entries, *users]
+        args = [
+            now,
+            ttl,
+            "1" if sweep else "0",
+            drop or "",
+            "" if drop_user is None else drop_user,
+            len(puts),
+            *entries,
+            *users,
+        ]
         flat = await self.script(keys=self._keys(room), args=args)
         return [(int(flat[i]), str(flat[i + 1])) for i in range(0, len(flat), 2)]
 

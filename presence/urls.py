@@ -1,7 +1,8 @@
 from django.urls import path
 
+import collab.converters  # noqa: F401 - registers <id:...>
 from presence import api
 
 urlpatterns = [
-    path("rooms/<int:room_id>/presence/", api.RoomPresenceView.as_view(), name="room-presence"),
+    path("rooms/<id:room_id>/presence/", api.RoomPresenceView.as_view(), name="room-presence"),
 ]

@@ -28,6 +28,10 @@ from rooms.fanout import get_hub
 logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FLOODING = 4429
+# A client told `rate_limited` this often within FLOOD_WINDOW_SECONDS is closed.
+FLOOD_REFUSALS = 10
+FLOOD_WINDOW_SECONDS = 30.0
 PROTOCOL_VERSION = 1
 
 
@@ -85,6 +89,14 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             )
         )
 
+    def _keeps_flooding(self) -> bool:
+        """Count a `rate_limited` refusal; True once the client ignored too many of them."""
+        now = asyncio.get_running_loop().time()
+        refusals = [t for t in getattr(self, "refusals", []) if now - t < FLOOD_WINDOW_SECONDS]
+        refusals.append(now)
+        self.refusals = refusals
+        return len(refusals) >= FLOOD_REFUSALS
+
     async def disconnect(self, code: int) -> None:
         """Leave every room and the user's group on this process."""
         if not hasattr(self, "connection_id"):
@@ -102,12 +114,15 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             try:
                 frame = self._decode(text_data)
                 ref = frame.get("ref")
+                self._check_type(frame)
                 handler = self.handlers.get(frame["type"])
                 if handler is None:
                     raise DomainError("invalid", _("Unbekannter Frame-Typ."))
                 await handler(self, frame, ref)
             except DomainError as error:
                 await self.send_frame(frames.error(error, ref=ref))
+                if error.code == "rate_limited" and self._keeps_flooding():
+                    await self.close(code=CLOSE_FLOODING)
             except DatabaseError:
                 logger.warning("database unavailable for %s", self.connection_id, exc_info=True)
                 await self.send_frame(frames.error(_unavailable(), ref=ref))
@@ -125,6 +140,10 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             raise DomainError("invalid", _("Das ist kein gültiges JSON.")) from None
         if not isinstance(frame, dict):
             raise DomainError("invalid", _("Ein Frame muss ein JSON-Objekt sein."))
+        return frame
+
+    @staticmethod
+    def _check_type(frame: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(frame.get("type"), str):
             raise DomainError("invalid", _("Das Feld `type` fehlt."))
         return frame
@@ -325,7 +344,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         do = action.get("do")
         if do == "close":
             await self.close(code=int(action["code"]))
-        elif do == "unsubscribe":
+        elif do == "unsubscribe" and int(action["room"]) in self.subscriptions:
             await self._end_subscription(int(action["room"]), str(action["reason"]))
         elif do == "recheck":
             room_id = int(action["room"])

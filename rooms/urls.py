@@ -1,13 +1,14 @@
 from django.urls import path
 
+import collab.converters  # noqa: F401 - registers <id:...>
 from rooms import api
 
 urlpatterns = [
     path("rooms/", api.RoomListView.as_view(), name="room-list"),
-    path("rooms/<int:room_id>/", api.RoomDetailView.as_view(), name="room-detail"),
-    path("rooms/<int:room_id>/messages/", api.MessagesView.as_view(), name="room-messages"),
+    path("rooms/<id:room_id>/", api.RoomDetailView.as_view(), name="room-detail"),
+    path("rooms/<id:room_id>/messages/", api.MessagesView.as_view(), name="room-messages"),
     path(
-        "rooms/<int:room_id>/threads/<int:message_id>/",
+        "rooms/<id:room_id>/threads/<id:message_id>/",
         api.ThreadView.as_view(),
         name="room-thread",
     ),
