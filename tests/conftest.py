@@ -1,0 +1,67 @@
+"""Shared fixtures: API clients, users, moderators."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.selectors import MODERATORS_GROUP
+from tests.factories import UserFactory
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # WhiteNoise looks for STATIC_ROOT, which only `collectstatic` (make demo) fills.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # The production hasher costs ~0.5 s per hash; tests only need hashing to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_its_own(settings: Any) -> None:
+    # Rate limits and throttles count in the cache, which outlives a test (and, on Redis,
+    # the process). A key prefix per test starts every test from zero without flushing a
+    # Redis that others may share.
+    default = settings.CACHES["default"]
+    prefix = f"{default.get('KEY_PREFIX', '')}:test-{uuid.uuid4().hex}"
+    settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    """Create a user with a profile and the password `tests.factories.PASSWORD`."""
+
+    def make(**fields: Any) -> User:
+        return UserFactory(**fields)
+
+    return make
+
+
+def token_client(user: User) -> APIClient:
+    """An API client that authenticates as `user` with `Authorization: Token <key>`."""
+    token, _created = Token.objects.get_or_create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def moderator(make_user: Callable[..., User]) -> User:
+    """A user in the group `moderators` (the group itself comes from accounts' post_migrate)."""
+    user = make_user(username="moderatorin")
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    return user

@@ -1,0 +1,255 @@
+"""Ordering: concurrent senders, one gap-free `seq` per room, events in order, and the
+fan-out filling a gap from the room's log when a broadcast is lost."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from channels.layers import get_channel_layer
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from rooms import broadcast, services
+from rooms.models import Message, Room, RoomEvent
+from rooms.rendering import message_variants
+from tests.rooms.conftest import Connect
+from tests.rooms.helpers import Client, cid, orm, post, realtime
+
+pytestmark = realtime
+
+PER_SENDER = 20
+
+
+async def _send_all(client: Client, room: Room, label: str) -> list[dict[str, Any]]:
+    """Send PER_SENDER messages without waiting in between, then collect the acks."""
+    for i in range(PER_SENDER):
+        await client.send(
+            {"type": "send", "room": room.pk, "body": f"{label} {i}", "client_id": cid()}
+        )
+    return await client.take(PER_SENDER)
+
+
+async def test_concurrent_senders_give_every_subscriber_seq_1_to_n_in_order(
+    connect: Connect, lead: User, member: User, outsider: User, room: Room
+) -> None:
+    reader = await connect(outsider)
+    await reader.subscribe(room.pk)
+    a, b = await connect(lead), await connect(member)
+
+    acks_a, acks_b = await asyncio.gather(_send_all(a, room, "A"), _send_all(b, room, "B"))
+    events = [await reader.event() for _ in range(2 * PER_SENDER)]
+
+    assert {f["type"] for f in acks_a + acks_b} == {"ack"}
+    assert [e["seq"] for e in events] == list(range(1, 2 * PER_SENDER + 1))
+    assert {e["event"] for e in events} == {"message.created"}
+    # Each sender's messages in the order it sent them, each message once.
+    for label, acks in (("A", acks_a), ("B", acks_b)):
+        bodies = [e["data"]["body"] for e in events if e["data"]["body"].startswith(label)]
+        assert bodies == [f"{label} {i}" for i in range(PER_SENDER)]
+        assert [ack["seq"] for ack in acks] == sorted(ack["seq"] for ack in acks)
+    assert sorted(ack["message"] for ack in acks_a + acks_b) == sorted(
+        e["data"]["id"] for e in events
+    )
+    await reader.nothing()
+    logged = await orm(
+        lambda: list(
+            RoomEvent.objects.filter(room=room).order_by("seq").values_list("seq", flat=True)
+        )
+    )
+    assert logged == list(range(1, 2 * PER_SENDER + 1))
+    assert await orm(lambda: Room.objects.get(pk=room.pk).last_seq) == 2 * PER_SENDER
+
+
+async def test_each_room_counts_its_own_seq(
+    connect: Connect, lead: User, member: User, room: Room, other_room: Room
+) -> None:
+    reader = await connect(member)
+    await reader.subscribe(room.pk)
+    await reader.subscribe(other_room.pk)
+    writer = await connect(lead)
+
+    for target in (room, other_room, room, other_room, room):
+        await writer.post(target.pk, "x")
+    events = [await reader.event() for _ in range(5)]
+
+    assert [(e["room"], e["seq"]) for e in events] == [
+        (room.pk, 1),
+        (other_room.pk, 1),
+        (room.pk, 2),
+        (other_room.pk, 2),
+        (room.pk, 3),
+    ]
+
+
+def _post_unannounced(
+    user: User, room: Room, body: str, monkeypatch: pytest.MonkeyPatch
+) -> Message:
+    """Post through the service, committed, but its broadcast lost (as a full channel or a
+    failed publish would lose it)."""
+    dropped: list[tuple[str, dict[str, Any]]] = []
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            broadcast, "_publish", lambda group, message: dropped.append((group, message))
+        )
+        with transaction.atomic():
+            message = post(user, room, body).message
+    assert len(dropped) == 1  # it was the one broadcast, and it never left
+    return message
+
+
+def _announce(message_id: int) -> dict[str, Any]:
+    """The channel-layer message that the service would have published for `message`."""
+    message = Message.objects.select_related("author__profile").get(pk=message_id)
+    public, moderator = message_variants(message)
+    return broadcast.room_event_frames(
+        room_id=message.room_id,
+        seq=message.seq,
+        kind=RoomEvent.Kind.MESSAGE_CREATED,
+        data=public,
+        moderator_data=moderator,
+    )
+
+
+async def test_fanout_fills_a_lost_broadcast_from_the_log(
+    connect: Connect, lead: User, member: User, room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await orm(post, lead, room, "Eins")
+    reader = await connect(member)
+    subscribed = await reader.subscribe(room.pk)
+    assert subscribed["seq"] == 1
+
+    lost = await orm(_post_unannounced, lead, room, "Zwei (Broadcast verloren)", monkeypatch)
+    late = await orm(_post_unannounced, lead, room, "Drei", monkeypatch)
+    assert (lost.seq, late.seq) == (2, 3)
+    await get_channel_layer().group_send(
+        broadcast.group_for_room(room.pk), await orm(_announce, late.pk)
+    )
+
+    first, second = await reader.event(), await reader.event()
+    assert [(e["seq"], e["data"]["id"]) for e in (first, second)] == [(2, lost.pk), (3, late.pk)]
+    assert first["data"]["body"] == "Zwei (Broadcast verloren)"
+    await reader.nothing()
+
+
+async def test_an_event_that_arrives_twice_is_delivered_once(
+    connect: Connect, lead: User, member: User, room: Room
+) -> None:
+    reader = await connect(member)
+    await reader.subscribe(room.pk)
+    writer = await connect(lead)
+    ack = await writer.post(room.pk, "Einmal")
+    assert (await reader.event())["seq"] == ack["seq"]
+
+    await get_channel_layer().group_send(
+        broadcast.group_for_room(room.pk), await orm(_announce, ack["message"])
+    )
+
+    await reader.nothing()
+
+
+async def test_events_committed_while_subscribing_are_neither_lost_nor_doubled(
+    connect: Connect, lead: User, member: User, room: Room
+) -> None:
+    # The writer keeps posting while the reader subscribes: whatever is not in the replay
+    # comes live, and nothing comes twice.
+    writer = await connect(lead)
+    reader = await connect(member)
+
+    async def write() -> None:
+        for i in range(15):
+            await writer.post(room.pk, f"M{i}")
+
+    writing = asyncio.ensure_future(write())
+    subscribed = await reader.subscribe(room.pk)
+    await writing
+    replayed = [m["seq"] for m in subscribed["messages"]]
+    live = [(await reader.event())["seq"] for _ in range(15 - len(replayed))]
+
+    assert replayed + live == list(range(1, 16))
+    await reader.nothing()
+
+
+async def test_services_called_directly_reach_subscribers(
+    connect: Connect, lead: User, member: User, room: Room
+) -> None:
+    # REST and the socket share the services; a change made through them is live.
+    reader = await connect(member)
+    await reader.subscribe(room.pk)
+
+    message = (await orm(post, lead, room, "Per Service")).message
+    await orm(
+        services.reaction_add, user=member, room_id=room.pk, message_id=message.pk, emoji="👍"
+    )
+    await orm(services.room_update, user=lead, room=room, title="Allgemein & Orga")
+
+    events = [await reader.event() for _ in range(3)]
+    assert [(e["seq"], e["event"]) for e in events] == [
+        (1, "message.created"),
+        (2, "reaction.added"),
+        (3, "room.updated"),
+    ]
+    assert events[2]["data"]["title"] == "Allgemein & Orga"
+    assert events[2]["data"]["last_seq"] == 3
+
+
+async def test_message_posted_over_rest_reaches_websocket_subscribers(
+    connect: Connect, member: User, outsider: User, room: Room, api_as: Any
+) -> None:
+    reader = await connect(outsider)
+    await reader.subscribe(room.pk)
+
+    response = await orm(
+        lambda: api_as(member).post(
+            f"/api/rooms/{room.pk}/messages/", {"body": "Bot", "client_id": cid()}, format="json"
+        )
+    )
+
+    assert response.status_code == 201
+    event = await reader.event()
+    fetched = response.json()
+    assert (event["seq"], event["event"]) == (fetched.pop("seq"), "message.created")
+    assert event["data"] == fetched
+
+
+async def test_old_state_plus_live_events_equals_a_fresh_fetch(
+    connect: Connect, lead: User, member: User, outsider: User, room: Room
+) -> None:
+    first = (await orm(post, lead, room, "Alt 1")).message
+    second = (await orm(post, lead, room, "Alt 2")).message
+    watcher = await connect(outsider)
+    state = {m["data"]["id"]: m["data"] for m in (await watcher.subscribe(room.pk))["messages"]}
+    author = await connect(member)
+    ack = await author.post(room.pk, "Neu")
+    for frame in [
+        {"type": "react", "room": room.pk, "message": first.pk, "emoji": "👍"},
+        {"type": "edit", "room": room.pk, "message": ack["message"], "body": "Neu, bearbeitet"},
+        {
+            "type": "send",
+            "room": room.pk,
+            "body": "Re",
+            "client_id": cid(),
+            "thread": ack["message"],
+        },
+    ]:
+        await author.send(frame)
+    await (await connect(lead)).send({"type": "delete", "room": room.pk, "message": second.pk})
+
+    seqs = []
+    for _ in range(5):
+        event = await watcher.event()
+        seqs.append(event["seq"])
+        data = event["data"]
+        if event["event"] == "message.created" and data["thread"] in state:
+            # A client counts replies itself: the root is not re-sent for a new reply.
+            state[data["thread"]] = {
+                **state[data["thread"]],
+                "reply_count": state[data["thread"]]["reply_count"] + 1,
+            }
+        state[data["id"]] = data
+
+    fresh = await (await connect(outsider)).subscribe(room.pk)
+    assert seqs == [3, 4, 5, 6, 7]
+    assert fresh["seq"] == 7
+    assert {m["data"]["id"]: m["data"] for m in fresh["messages"]} == state
