@@ -39,6 +39,41 @@ ROOM_FIELDS: dict[str, serializers.Field] = {
 }
 RoomSchema = inline_serializer("Room", ROOM_FIELDS)
 
+MessageSchema = inline_serializer(
+    "Message",
+    {
+        "id": serializers.IntegerField(),
+        "room": serializers.IntegerField(),
+        "thread": serializers.IntegerField(allow_null=True),
+        "author": serializers.DictField(),
+        "body": serializers.CharField(allow_null=True),
+        "html": serializers.CharField(allow_null=True),
+        "created_at": serializers.DateTimeField(),
+        "edited_at": serializers.DateTimeField(allow_null=True),
+        "hidden": serializers.BooleanField(),
+        "deleted": serializers.BooleanField(),
+        "reactions": serializers.DictField(child=serializers.IntegerField()),
+        "reply_count": serializers.IntegerField(),
+        "client_id": serializers.CharField(),
+        "hidden_reason": serializers.CharField(required=False),
+        "seq": serializers.IntegerField(),
+    },
+)
+MessagePageSchema = inline_serializer(
+    "MessagePage",
+    {
+        "results": serializers.ListField(child=serializers.DictField()),
+        "next": serializers.URLField(allow_null=True),
+    },
+)
+ThreadSchema = inline_serializer(
+    "Thread",
+    {
+        "root": serializers.DictField(),
+        "replies": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
 
 class RoomCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=80)
@@ -63,7 +98,7 @@ class RoomListView(GenericAPIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: RoomSchema})
+    @extend_schema(operation_id="rooms_list", responses={200: RoomSchema})
     def get(self, request: Request) -> Response:
         user = current_user(request)
         page = self.paginate_queryset(selectors.room_list(user=user))
@@ -137,7 +172,8 @@ class MessagesView(APIView):
             OpenApiParameter("before", int, description="message id: the page before it"),
             OpenApiParameter("after_seq", int, description="the messages created after seq"),
             OpenApiParameter("limit", int, description="1..200, default 50"),
-        ]
+        ],
+        responses={200: MessagePageSchema},
     )
     def get(self, request: Request, room_id: int) -> Response:
         user = current_user(request)
@@ -176,7 +212,9 @@ class MessagesView(APIView):
             query = {"before": results[0]["id"], "limit": limit}
         return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
 
-    @extend_schema(request=MessagePostSerializer)
+    @extend_schema(
+        request=MessagePostSerializer, responses={201: MessageSchema, 200: MessageSchema}
+    )
     def post(self, request: Request, room_id: int) -> Response:
         user = current_user(request)
         serializer = MessagePostSerializer(data=request.data)
@@ -199,6 +237,7 @@ class ThreadView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(responses={200: ThreadSchema})
     def get(self, request: Request, room_id: int, message_id: int) -> Response:
         user = current_user(request)
         room = selectors.access_room(user=user, room_id=room_id)
