@@ -38,13 +38,14 @@ PROTOCOL_VERSION = 1
 @dataclass
 class Subscription:
     """One room on this connection. While `pending` (its `subscribed` is not sent yet)
-    live events wait in `buffer`; `paused` (replay had `more`) drops them until the
+    live events and presence/typing frames wait in `buffer` (seq None for the latter,
+    which have no seq); `paused` (replay had `more`) drops events until the
     client subscribes again."""
 
     last_seq: int = 0
     pending: bool = True
     paused: bool = False
-    buffer: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    buffer: list[tuple[int | None, Any]] = field(default_factory=list)
 
 
 def _field(frame: dict[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
@@ -209,7 +210,10 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         )
         while subscription.buffer:
             seq, message = subscription.buffer.pop(0)
-            await self._send_event(subscription, seq, message)
+            if seq is None:
+                await self.send(text_data=message)
+            else:
+                await self._send_event(subscription, seq, message)
         subscription.pending = False
         await stream.flush()
 
@@ -336,8 +340,12 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
 
     async def deliver_ephemeral(self, room_id: int, text: str) -> None:
         subscription = self.subscriptions.get(room_id)
-        if subscription is not None and not subscription.pending:
-            await self.send(text_data=text)
+        if subscription is None:
+            return
+        if subscription.pending:  # a change right after the snapshot must not be lost
+            subscription.buffer.append((None, text))
+            return
+        await self.send(text_data=text)
 
     async def control(self, action: dict[str, Any]) -> None:
         """Moderation and access changes, live (rooms.broadcast.*_control_on_commit)."""
