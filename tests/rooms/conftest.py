@@ -10,11 +10,14 @@ import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
+import channels.db
 import pytest
 import pytest_asyncio
+from asgiref.sync import sync_to_async
 from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import Group, User
+from django.db import close_old_connections, connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -23,6 +26,7 @@ from accounts.selectors import MODERATORS_GROUP
 from collab.asgi import application
 from initiatives import services as initiative_services
 from initiatives.models import Category, Initiative
+from presence.services import get_keeper
 from rooms import fanout
 from rooms import services as room_services
 from rooms.models import Room
@@ -53,21 +57,19 @@ def _fresh_realtime(request: pytest.FixtureRequest) -> Iterator[None]:
 async def _hub_stopped_after() -> AsyncIterator[None]:
     yield
     await fanout.get_hub().stop()
-    await _stop_presence_keeper()
+    await get_keeper().stop()  # presence keeps per-loop timers, as the hub does
+    # channels' ApplicationCommunicator replaces `channels.db.close_old_connections` with a
+    # no-op (mock.patch) while it sends or receives; two communicators awaiting at once
+    # (asyncio.gather) undo each other's patch in the wrong order and leave the no-op in
+    # place for good. Put the real one back and close the database thread's connection,
+    # or it outlives the test (and PostgreSQL cannot drop the test database at the end).
+    channels.db.close_old_connections = close_old_connections
+    await sync_to_async(connections.close_all)()
     layer = get_channel_layer()
     close_pools = getattr(layer, "close_pools", None)
     if close_pools is not None:  # channels-redis: no connections left on a closing loop
         with contextlib.suppress(Exception):
             await close_pools()
-
-
-async def _stop_presence_keeper() -> None:
-    """Presence (issue 4) keeps timers per event loop as the hub does; stop them too."""
-    try:
-        from presence.services import get_keeper
-    except ImportError:  # presence is not there (yet)
-        return
-    await get_keeper().stop()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
 
 from rooms import services
 from rooms.models import Message, Reaction, Room, RoomEvent
@@ -196,18 +195,23 @@ async def test_subscribe_with_since_at_the_latest_seq_replays_nothing(
     assert (subscribed["seq"], subscribed["messages"], subscribed["reset"]) == (4, [], False)
 
 
-def _events_by_reactions(user: User, room: Room, n: int) -> None:
-    """n events quickly (one commit): one message, then n - 1 different reactions to it."""
-    with transaction.atomic():
-        message = post(user, room, "Reagiert mal").message
-        for i in range(n - 1):
-            _react(user, room, message.pk, f"r{i}")
+def _many_events(user: User, room: Room, n: int) -> None:
+    """n events quickly: a message and 9 reactions through the services, then log entries
+    (reaction.added of that message) in bulk up to seq n; replay reads only the log."""
+    message = post(user, room, "Reagiert mal").message
+    for i in range(9):
+        _react(user, room, message.pk, f"r{i}")
+    RoomEvent.objects.bulk_create(
+        RoomEvent(room=room, seq=seq, kind=RoomEvent.Kind.REACTION_ADDED, message=message)
+        for seq in range(11, n + 1)
+    )
+    Room.objects.filter(pk=room.pk).update(last_seq=n)
 
 
 async def test_more_than_500_events_after_since_come_in_pages_with_more(
     connect: Connect, lead: User, member: User, room: Room
 ) -> None:
-    await orm(_events_by_reactions, lead, room, 520)
+    await orm(_many_events, lead, room, 520)
     client = await connect(member)
 
     first = await client.subscribe(room.pk, since=0)
@@ -215,6 +219,7 @@ async def test_more_than_500_events_after_since_come_in_pages_with_more(
     assert first["seq"] == 520
     assert first["more"] is True
     assert _seqs(first) == list(range(1, 501))
+    assert first["messages"][499]["data"]["reactions"] == {f"r{i}": 1 for i in range(9)}
 
     rest = await client.subscribe(room.pk, since=_seqs(first)[-1])
 
@@ -225,7 +230,7 @@ async def test_more_than_500_events_after_since_come_in_pages_with_more(
 async def test_exactly_500_events_after_since_have_no_more(
     connect: Connect, lead: User, member: User, room: Room
 ) -> None:
-    await orm(_events_by_reactions, lead, room, 501)
+    await orm(_many_events, lead, room, 501)
     client = await connect(member)
 
     subscribed = await client.subscribe(room.pk, since=1)
@@ -237,7 +242,7 @@ async def test_exactly_500_events_after_since_have_no_more(
 async def test_after_more_the_next_subscribe_includes_what_happened_meanwhile_and_goes_live(
     connect: Connect, lead: User, member: User, room: Room
 ) -> None:
-    await orm(_events_by_reactions, lead, room, 510)
+    await orm(_many_events, lead, room, 510)
     client = await connect(member)
     writer = await connect(lead)
     first = await client.subscribe(room.pk, since=0)
