@@ -43,6 +43,10 @@ demo: $(STAMP) $(VENV)/demo-secret
 test: $(STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Fan-out benchmark (bench/run.py); BENCH_ARGS=--quick for a short run.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
