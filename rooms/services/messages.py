@@ -42,13 +42,16 @@ def _ensure_may_write(user: User, room: Room) -> None:
     moderation_rules.ensure_not_muted(user, room)
 
 
-def _ensure_may_post(user: User, room: Room) -> None:
+def _ensure_may_post(user: User, room: Room, thread_id: int | None) -> Message | None:
     """Every rule that can refuse a post, in one place (socket and REST), in this order:
-    read-only, permission, ban, mute, slow mode, rate limit. The rate limit comes last
-    because it counts the post: a post refused for any other reason costs no slot."""
+    read-only, permission, ban, mute, thread root, slow mode, rate limit. The rate limit
+    comes last because it counts the post: a post refused for any other reason costs no
+    slot. Returns the thread root the post replies to (None: a new topic)."""
     _ensure_may_write(user, room)
+    root = _thread_root(room, thread_id, user)
     _ensure_slow_mode_allows(user, room)
     ratelimit.ensure_post_rate(user.pk)
+    return root
 
 
 def _ensure_slow_mode_allows(user: User, room: Room) -> None:
@@ -100,8 +103,7 @@ def message_post(
     body = clean_body(body)
     try:
         with transaction.atomic():
-            _ensure_may_post(user, room)
-            root = _thread_root(room, thread_id, user)
+            root = _ensure_may_post(user, room, thread_id)
             seq = events.seq_next(room_id=room.pk)
             message = Message.objects.create(
                 room=room,

@@ -98,6 +98,20 @@ def test_refused_posts_cost_nothing(room: Room, member: User, clock: Clock) -> N
 
 
 @pytest.mark.django_db
+def test_a_reply_to_a_missing_thread_costs_no_slot(room: Room, member: User, clock: Clock) -> None:
+    for _ in range(5):
+        with pytest.raises(DomainError) as caught:
+            room_services.message_post(
+                user=member, room_id=room.pk, body="Antwort", client_id=cid(), thread_id=999_999
+            )
+        assert caught.value.code == "not_found"
+
+    for _ in range(20):
+        send(member, room)
+    assert refused(member, room).code == "rate_limited"
+
+
+@pytest.mark.django_db
 def test_the_limit_is_per_user(room: Room, member: User, author: User, clock: Clock) -> None:
     for _ in range(20):
         send(member, room)
