@@ -12,9 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-ORDER = ["ours-sqlite", "ours-pg-1w", "ours-pg-2w", "ceiling", "floor"]
+ORDER = [
+    "ours-sqlite",
+    "ours-pg-1w",
+    "ours-pg-2w",
+    "ours-daphne-sqlite",
+    "ours-daphne-pg-1w",
+    "ours-daphne-pg-2w",
+    "ceiling",
+    "floor",
+]
 COLUMNS = [
-    ("server", 12),
+    ("server", 18),
     ("scenario", 10),
     ("deliv/s", 8),
     ("p50 ms", 7),

@@ -240,6 +240,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="smaller steps, about 2 minutes")
     parser.add_argument("--procs", type=int, default=1, help="load client processes (default 1)")
     parser.add_argument("--only", default=",".join(SERVERS), help="comma-separated servers")
+    parser.add_argument(
+        "--asgi",
+        default="uvicorn",
+        help="ASGI server(s) for ours, comma-separated: uvicorn, daphne (default uvicorn)",
+    )
     args = parser.parse_args(argv)
     mode = "quick" if args.quick else "full"
     only = set(args.only.split(","))
@@ -257,14 +262,18 @@ def main(argv: list[str] | None = None) -> None:
             runner.ceiling()
         if "floor" in only:
             runner.floor(redis_url) if not down else skipped.setdefault("floor", str(down))
-        if "ours-sqlite" in only:
-            runner.ours(Ours.sqlite(tmp), "ours-sqlite", two_workers=False)
-        if only & {"ours-pg-1w", "ours-pg-2w"}:
-            if down:
-                skipped["ours-pg"] = down
-            else:
-                ours = Ours.postgres(tmp, database_url, redis_url)
-                runner.ours(ours, "ours-pg-1w", two_workers="ours-pg-2w" in only)
+        for asgi in args.asgi.split(","):
+            # Rows of the default server carry the plain names; others are marked.
+            mark = "" if asgi == "uvicorn" else f"-{asgi}"
+            if "ours-sqlite" in only:
+                ours = Ours.sqlite(tmp / f"sqlite-{asgi}", asgi=asgi)
+                runner.ours(ours, f"ours{mark}-sqlite", two_workers=False)
+            if only & {"ours-pg-1w", "ours-pg-2w"}:
+                if down:
+                    skipped["ours-pg"] = down
+                else:
+                    ours = Ours.postgres(tmp, database_url, redis_url, asgi=asgi)
+                    runner.ours(ours, f"ours{mark}-pg-1w", two_workers="ours-pg-2w" in only)
     finally:
         elapsed = time.monotonic() - started
         result = {

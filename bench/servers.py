@@ -166,18 +166,20 @@ class Ours:
     name: str
     env: dict[str, str]
     tmp: Path
+    asgi: str = "daphne"  # or "uvicorn": collab.serve --server
     workers: list[Server] = field(default_factory=list)
     cleanup: list[Any] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
 
     @classmethod
-    def sqlite(cls, tmp: Path) -> Ours:
+    def sqlite(cls, tmp: Path, asgi: str = "daphne") -> Ours:
+        tmp.mkdir(parents=True, exist_ok=True)
         env = cls._env()
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-        return cls._prepared("sqlite", env, tmp)
+        return cls._prepared("sqlite", env, tmp, asgi=asgi)
 
     @classmethod
-    def postgres(cls, tmp: Path, database_url: str, redis_url: str) -> Ours:
+    def postgres(cls, tmp: Path, database_url: str, redis_url: str, asgi: str = "daphne") -> Ours:
         """A database of its own on the server of `database_url`, dropped at `close`."""
         config = dj_database_url.parse(database_url)
         name = f"klima_bench_{uuid.uuid4().hex[:10]}"
@@ -204,7 +206,7 @@ class Ours:
         env["REDIS_URL"] = redis_url
         env["KLIMA_REDIS_PREFIX"] = prefix
         try:
-            return cls._prepared("postgres", env, tmp, cleanup=[drop])
+            return cls._prepared("postgres", env, tmp, cleanup=[drop], asgi=asgi)
         except BaseException:
             drop()
             raise
@@ -222,9 +224,14 @@ class Ours:
 
     @classmethod
     def _prepared(
-        cls, name: str, env: dict[str, str], tmp: Path, cleanup: list[Any] | None = None
+        cls,
+        name: str,
+        env: dict[str, str],
+        tmp: Path,
+        cleanup: list[Any] | None = None,
+        asgi: str = "daphne",
     ) -> Ours:
-        ours = cls(name=name, env=env, tmp=tmp, cleanup=cleanup or [])
+        ours = cls(name=name, env=env, tmp=tmp, asgi=asgi, cleanup=cleanup or [])
         for command in (["migrate", "--no-input"], ["seed_demo"]):
             subprocess.run(
                 [sys.executable, "manage.py", *command],
@@ -237,7 +244,8 @@ class Ours:
 
     def start_worker(self) -> Server:
         port = free_port()
-        args = [sys.executable, "-m", "collab.serve", "--host", "127.0.0.1", "--port", str(port)]
+        args = [sys.executable, "-m", "collab.serve", "--server", self.asgi]
+        args += ["--host", "127.0.0.1", "--port", str(port)]
         worker = spawn(f"ours-{self.name}", args, self.env, self.tmp, port)
         self.workers.append(worker)
         deadline = time.monotonic() + READY_TIMEOUT

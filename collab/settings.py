@@ -123,7 +123,17 @@ DATABASES = {
         conn_max_age=0,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A connection pool per worker process (psycopg_pool, Django >= 5.1): every
+    # database_sync_to_async call and every request closes its connection, which
+    # without a pool means a new PostgreSQL connection (5-10 ms) for each websocket
+    # frame. Django advises against CONN_MAX_AGE under ASGI; the pool is its answer.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("KLIMA_DB_POOL_MIN", 2),
+        "max_size": env_int("KLIMA_DB_POOL_MAX", 10),
+        "timeout": 10,
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

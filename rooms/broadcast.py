@@ -8,15 +8,24 @@ the fan-out (rooms/fanout.py) or the client's `since` fills the gap from there.
 
 Groups: `room.<id>` and `user.<id>`; each worker process joins a group once
 (rooms/fanout.py), so one publish costs one channel-layer message per process.
+
+A publish after commit runs in the database thread. It is handed to the
+worker's event loop and not waited for: the writer (a `send` waiting for its
+`ack`, a REST request) goes on at once, and the database thread is not held up
+by an event loop that is busy fanning out. Events of one room may then reach
+the channel layer out of order; the fan-out puts them back in `seq` order.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
+from concurrent.futures import Future
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -109,11 +118,42 @@ def room_control_on_commit(*, room_id: int, action: dict[str, Any]) -> None:
     transaction.on_commit(lambda: _publish(group_for_room(room_id), message))
 
 
+# Publishes handed to the event loop and not finished yet (a reference keeps them alive).
+_in_flight: set[Future[None]] = set()
+
+
 def _publish(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    loop = _serving_loop()
+    if loop is not None:
+        try:
+            future = asyncio.run_coroutine_threadsafe(_group_send(layer, group, message), loop)
+        except RuntimeError:  # the loop is closing: publish from here instead
+            pass
+        else:
+            _in_flight.add(future)
+            future.add_done_callback(_in_flight.discard)
+            return
     try:
         async_to_sync(layer.group_send)(group, message)
     except Exception:  # the log keeps the event; clients and the fan-out catch up by seq
         logger.exception("publishing to %s failed", group)
+
+
+async def _group_send(layer: Any, group: str, message: dict[str, Any]) -> None:
+    try:
+        await layer.group_send(group, message)
+    except Exception:  # the log keeps the event; clients and the fan-out catch up by seq
+        logger.exception("publishing to %s failed", group)
+
+
+def _serving_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop that called this database thread (asgiref's sync_to_async records
+    it), or None in plain sync code (management commands, sync tests)."""
+    local = SyncToAsync.threadlocal
+    if getattr(local, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(local, "main_event_loop", None)
+    return loop if loop is not None and not loop.is_closed() else None

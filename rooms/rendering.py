@@ -76,9 +76,12 @@ def message_data(
     return data
 
 
-def message_variants(message: Message) -> tuple[MessageData, MessageData | None]:
-    """(what everyone sees, what moderators see where it differs, else None)."""
-    reactions = reaction_counts([message.pk]).get(message.pk, {})
+def message_variants(
+    message: Message, *, new: bool = False
+) -> tuple[MessageData, MessageData | None]:
+    """(what everyone sees, what moderators see where it differs, else None). A `new`
+    message has no reactions yet, which saves the query on the posting path."""
+    reactions = {} if new else reaction_counts([message.pk]).get(message.pk, {})
     public = message_data(message, reactions, for_moderator=False)
     if message.hidden_at is None or message.deleted_at is not None:
         return public, None

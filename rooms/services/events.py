@@ -51,7 +51,7 @@ def message_event(*, message: Message, kind: str, seq: int | None = None) -> int
     if seq is None:
         seq = seq_next(room_id=message.room_id)
     RoomEvent.objects.create(room_id=message.room_id, seq=seq, kind=kind, message=message)
-    public, moderator = message_variants(message)
+    public, moderator = message_variants(message, new=kind == RoomEvent.Kind.MESSAGE_CREATED)
     broadcast.room_event_on_commit(
         room_id=message.room_id, seq=seq, kind=kind, data=public, moderator_data=moderator
     )

@@ -1,8 +1,9 @@
 """End-to-end fixtures: real worker processes on a real database.
 
 `sqlite_server`: one worker on the embedded default. `redis_workers`: two workers
-on PostgreSQL + Redis; collected only when DATABASE_URL points to PostgreSQL and
-REDIS_URL is set (CI's second pass), otherwise deselected with a note, not skipped.
+(one daphne, one uvicorn) on PostgreSQL + Redis; collected only when DATABASE_URL
+points to PostgreSQL and REDIS_URL is set (CI's second pass), otherwise deselected
+with a note, not skipped.
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ def redis_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployme
         os.environ["REDIS_URL"],
     )
     try:
-        deployment.start_worker()
-        deployment.start_worker()
+        # Both servers that collab.serve offers, side by side as a mixed rollout would run.
+        deployment.start_worker("daphne")
+        deployment.start_worker("uvicorn")
         yield deployment
     finally:
         deployment.close()

@@ -83,11 +83,13 @@ class Deployment:
     workers: list[Worker] = field(default_factory=list)
     cleanup: list[Any] = field(default_factory=list)
 
-    def start_worker(self) -> Worker:
+    def start_worker(self, server: str = "daphne") -> Worker:
+        """A worker as `python -m collab.serve --server daphne|uvicorn` runs it."""
         port = free_port()
         log = self.tmp / f"worker-{port}.log"
+        command = [sys.executable, "-m", "collab.serve", "--server", server]
         process = subprocess.Popen(
-            [sys.executable, "-m", "collab.serve", "--host", "127.0.0.1", "--port", str(port)],
+            [*command, "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT,
             env=self.env,
             stdout=log.open("wb"),

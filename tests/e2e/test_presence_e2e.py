@@ -20,15 +20,15 @@ pytestmark = [pytest.mark.e2e, pytest.mark.services]
 
 @pytest.fixture(scope="module")
 def crash_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    """Two workers of their own: this module kills one."""
+    """Two workers of their own (daphne, uvicorn): this module kills the uvicorn one."""
     deployment = postgres_redis_deployment(
         Path(tmp_path_factory.mktemp("e2e-presence")),
         os.environ["DATABASE_URL"],
         os.environ["REDIS_URL"],
     )
     try:
-        deployment.start_worker()
-        deployment.start_worker()
+        deployment.start_worker("daphne")
+        deployment.start_worker("uvicorn")
         yield deployment
     finally:
         deployment.close()
