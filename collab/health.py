@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+
+from collab.db import db_async
 
 logger = logging.getLogger(__name__)
 CHECK_TIMEOUT_SECONDS = 2.0
@@ -41,7 +42,7 @@ async def _check_channel_layer() -> None:
 
 async def readyz(request: HttpRequest) -> JsonResponse:
     checks = {
-        "database": database_sync_to_async(_check_database)(),
+        "database": db_async(_check_database)(),
         "channel_layer": _check_channel_layer(),
     }
     failures: dict[str, str] = {}

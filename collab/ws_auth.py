@@ -15,13 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 from channels.auth import AuthMiddlewareStack
-from channels.db import database_sync_to_async
 from channels.security.websocket import OriginValidator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.http.cookie import parse_cookie
 from rest_framework.authtoken.models import Token
 
+from collab.db import db_async
 from moderation.selectors import is_banned_globally
 
 TOKEN_PREFIX = b"token "
@@ -34,7 +34,7 @@ def _allowed_origins() -> list[str]:
     return allowed
 
 
-@database_sync_to_async
+@db_async
 def user_for_token(key: str) -> User | AnonymousUser:
     if "\x00" in key:  # no key has one, and PostgreSQL refuses NUL in a query
         return AnonymousUser()
@@ -45,7 +45,7 @@ def user_for_token(key: str) -> User | AnonymousUser:
     return _signed_in(token.user)
 
 
-@database_sync_to_async
+@db_async
 def user_with_profile(user: User | AnonymousUser) -> User | AnonymousUser:
     """The session's user loaded again with its profile, as the token path loads it:
     consumers read `user.profile` in async code, where a lazy query is not allowed."""

@@ -19,9 +19,8 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from channels.db import database_sync_to_async
-
 from accounts.selectors import PublicUser
+from collab.db import db_async
 from presence import frames, selectors
 from presence.conf import presence_setting
 from presence.store import Change, get_store
@@ -29,7 +28,7 @@ from rooms.broadcast import room_ephemeral_async
 
 logger = logging.getLogger(__name__)
 
-_public_users = database_sync_to_async(selectors.public_users)
+_public_users = db_async(selectors.public_users)
 
 
 @dataclass

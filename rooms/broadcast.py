@@ -12,8 +12,8 @@ Groups: `room.<id>` and `user.<id>`; each worker process joins a group once
 A publish after commit runs in the database thread. It is handed to the
 worker's event loop and not waited for: the writer (a `send` waiting for its
 `ack`, a REST request) goes on at once, and the database thread is not held up
-by an event loop that is busy fanning out. Events of one room may then reach
-the channel layer out of order; the fan-out puts them back in `seq` order.
+by an event loop that is busy fanning out. The loop sends a process's
+publishes one after another, in commit order.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ import asyncio
 import json
 import logging
 import os
-from concurrent.futures import Future
+import threading
+import weakref
+from collections import deque
 from typing import Any
 
 from asgiref.sync import SyncToAsync, async_to_sync
@@ -30,6 +32,8 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+PUBLISH_TIMEOUT_SECONDS = 5.0
 
 
 def group_for_room(room_id: int) -> str:
@@ -118,33 +122,72 @@ def room_control_on_commit(*, room_id: int, action: dict[str, Any]) -> None:
     transaction.on_commit(lambda: _publish(group_for_room(room_id), message))
 
 
-# Publishes handed to the event loop and not finished yet (a reference keeps them alive).
-_in_flight: set[Future[None]] = set()
-
-
 def _publish(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     loop = _serving_loop()
     if loop is not None:
+        with _publishers_lock:  # database threads and request threads publish alike
+            publisher = _publishers.get(loop)
+            if publisher is None:
+                publisher = _publishers[loop] = _OrderedPublisher(loop)
         try:
-            future = asyncio.run_coroutine_threadsafe(_group_send(layer, group, message), loop)
+            publisher.submit(layer, group, message)
+            return
         except RuntimeError:  # the loop is closing: publish from here instead
             pass
-        else:
-            _in_flight.add(future)
-            future.add_done_callback(_in_flight.discard)
-            return
     try:
         async_to_sync(layer.group_send)(group, message)
     except Exception:  # the log keeps the event; clients and the fan-out catch up by seq
         logger.exception("publishing to %s failed", group)
 
 
+class _OrderedPublisher:
+    """One event loop's publishes, sent one after another in the order of the commits
+    (a `moderation` frame before the `unsubscribed` it explains, as without the hand-off)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.pending: deque[tuple[Any, str, dict[str, Any]]] = deque()
+        self.draining: asyncio.Task[None] | None = None
+
+    def submit(self, layer: Any, group: str, message: dict[str, Any]) -> None:
+        """From any thread."""
+        self.loop.call_soon_threadsafe(self._add, layer, group, message)
+
+    def _add(self, layer: Any, group: str, message: dict[str, Any]) -> None:
+        self.pending.append((layer, group, message))
+        if self.draining is None:
+            self.draining = self.loop.create_task(self._drain())
+
+    async def _drain(self) -> None:
+        try:
+            while self.pending:
+                await _group_send(*self.pending.popleft())
+        finally:
+            self.draining = None
+
+
+_publishers_lock = threading.Lock()
+_publishers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _OrderedPublisher] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def drained() -> None:
+    """Wait until the publishes handed to this event loop have gone out (for a graceful
+    stop, and for tests that close the channel layer's connections afterwards)."""
+    publisher = _publishers.get(asyncio.get_running_loop())
+    while publisher is not None and publisher.draining is not None:
+        await asyncio.shield(publisher.draining)
+
+
 async def _group_send(layer: Any, group: str, message: dict[str, Any]) -> None:
     try:
-        await layer.group_send(group, message)
+        # Bounded: publishes go out one after another, so one that hangs (Redis gone
+        # quiet) must not hold back the rest. A lost one is filled from the log.
+        await asyncio.wait_for(layer.group_send(group, message), PUBLISH_TIMEOUT_SECONDS)
     except Exception:  # the log keeps the event; clients and the fan-out catch up by seq
         logger.exception("publishing to %s failed", group)
 

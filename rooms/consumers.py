@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import DatabaseError
 from django.utils import timezone, translation
@@ -64,6 +65,16 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
     # receives for all of them. An alias that names no layer switches Channels' own
     # per-consumer channel (and its receive loop per socket) off.
     channel_layer_alias = "none: the hub receives for this process"
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """channels' dispatch, without its `aclose_old_connections()` before every
+        message: that is a round trip through the database thread per frame (a `ping`
+        too), and the database calls here (collab.db.db_async) look after their
+        connection themselves."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         """Accept, then close with 4401 if nobody is signed in (PROTOCOL.md)."""

@@ -24,9 +24,9 @@ import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
+from collab.db import db_async
 from rooms import selectors
 from rooms.broadcast import group_for_room, group_for_user
 
@@ -58,8 +58,8 @@ class Subscriber(Protocol):
         """Act on a moderation or access change (see rooms.broadcast.user_control_on_commit)."""
 
 
-_fetch_logged = database_sync_to_async(selectors.logged_event_messages)
-_fetch_latest = database_sync_to_async(selectors.latest_seqs)
+_fetch_logged = db_async(selectors.logged_event_messages)
+_fetch_latest = db_async(selectors.latest_seqs)
 
 
 class RoomStream:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import inspect
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
+import pytest_asyncio
+from channels.layers import channel_layers
 from django.contrib.auth.models import Group, User
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.selectors import MODERATORS_GROUP
 from tests.factories import UserFactory
+from tests.realtime import stop_realtime
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -34,6 +38,22 @@ def _cache_of_its_own(settings: Any) -> None:
     default = settings.CACHES["default"]
     prefix = f"{default.get('KEY_PREFIX', '')}:test-{uuid.uuid4().hex}"
     settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_realtime(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Async tests get a new channel layer (the cached one belongs to an earlier test's
+    event loop) and, at their end, the realtime machinery of their loop stopped."""
+    if inspect.iscoroutinefunction(request.function):
+        channel_layers.backends.clear()
+        request.getfixturevalue("_realtime_stopped_after")
+    yield
+
+
+@pytest_asyncio.fixture
+async def _realtime_stopped_after() -> AsyncIterator[None]:
+    yield
+    await stop_realtime()
 
 
 @pytest.fixture

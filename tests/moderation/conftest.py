@@ -1,21 +1,19 @@
 """Fixtures for the moderation tests: people in every role, an initiative with its room,
-a second initiative, websocket clients, a fresh channel layer and fan-out hub for every
-async test, and rate-limit keys of each test's own."""
+a second initiative, websocket clients, and rate-limit keys of each test's own (the
+realtime teardown of every async test: tests/conftest.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import itertools
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import pytest_asyncio
-from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
@@ -29,7 +27,6 @@ from initiatives import services as initiative_services
 from initiatives.models import Category, Initiative
 from moderation import ratelimit
 from moderation.models import Ban, Mute
-from rooms import fanout
 from rooms import services as room_services
 from rooms.models import Message, Room
 from tests.rooms.helpers import RECV_TIMEOUT, Client, cid, orm
@@ -60,27 +57,6 @@ def _own_rate_limit_keys(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None
     repeat between tests, and the cache (LocMem or Redis) outlives each test."""
     settings.KLIMA = {**settings.KLIMA, "RATE_LIMITS": True}
     monkeypatch.setattr(ratelimit, "KEY_PREFIX", f"rl-{uuid.uuid4().hex[:12]}")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_realtime(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Async tests get a new channel layer (the cached one belongs to an earlier test's
-    event loop) and, at the end, the fan-out hub of their loop stopped."""
-    if inspect.iscoroutinefunction(request.function):
-        channel_layers.backends.clear()
-        request.getfixturevalue("_hub_stopped_after")
-    yield
-
-
-@pytest_asyncio.fixture
-async def _hub_stopped_after() -> AsyncIterator[None]:
-    yield
-    await fanout.get_hub().stop()
-    layer = get_channel_layer()
-    close_pools = getattr(layer, "close_pools", None)
-    if close_pools is not None:  # channels-redis: no connections left on a closing loop
-        with contextlib.suppress(Exception):
-            await close_pools()
 
 
 @pytest.fixture

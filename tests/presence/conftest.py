@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import itertools
 import json
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
 import pytest_asyncio
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
@@ -25,11 +23,10 @@ from accounts.models import Profile
 from collab.asgi import application
 from initiatives import services as initiative_services
 from initiatives.models import Category, Initiative
-from presence import services as presence_services
 from presence.store import MemoryStore, RedisStore
-from rooms import fanout
 from rooms import services as room_services
 from rooms.models import Room
+from tests.realtime import stop_realtime
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -78,16 +75,6 @@ def fast_beat(settings: Any) -> None:
     }
 
 
-@pytest.fixture(autouse=True)
-def _fresh_realtime(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Async tests get a new channel layer (the cached one belongs to an earlier test's
-    event loop) and, at their end, the hub and the presence keeper of their loop stopped."""
-    if inspect.iscoroutinefunction(request.function):
-        channel_layers.backends.clear()
-        request.getfixturevalue("_realtime_stopped_after")
-    yield
-
-
 def _delete_keys(prefix: str) -> None:
     if not REDIS_URL:
         return
@@ -104,17 +91,9 @@ def _delete_keys(prefix: str) -> None:
 
 @pytest_asyncio.fixture
 async def _realtime_stopped_after(_presence_settings: str) -> AsyncIterator[None]:
+    """tests/conftest.py's, and then this test's presence keys deleted."""
     yield
-    await fanout.get_hub().stop()
-    keeper = presence_services.get_keeper()
-    await keeper.stop()
-    if isinstance(keeper.store, RedisStore):
-        await keeper.store.redis.aclose()
-    layer = get_channel_layer()
-    close_pools = getattr(layer, "close_pools", None)
-    if close_pools is not None:
-        with contextlib.suppress(Exception):
-            await close_pools()
+    await stop_realtime()
     _delete_keys(_presence_settings)
 
 

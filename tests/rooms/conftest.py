@@ -1,23 +1,18 @@
 """Fixtures for the rooms tests: people in their roles, an initiative with its rooms,
-websocket clients, and a fresh channel layer and fan-out hub for every async test."""
+websocket clients (the realtime teardown of every async test: tests/conftest.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import channels.db
 import pytest
 import pytest_asyncio
-from asgiref.sync import sync_to_async
-from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import Group, User
-from django.db import close_old_connections, connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -26,8 +21,6 @@ from accounts.selectors import MODERATORS_GROUP
 from collab.asgi import application
 from initiatives import services as initiative_services
 from initiatives.models import Category, Initiative
-from presence.services import get_keeper
-from rooms import fanout
 from rooms import services as room_services
 from rooms.models import Room
 from tests.rooms.helpers import RECV_TIMEOUT, Client, orm
@@ -41,35 +34,6 @@ def _no_rate_limits(settings: Any) -> None:
     # DESIGN.md: KLIMA_RATE_LIMITS=off lifts the per-user limits "for benchmarks and
     # protocol tests"; several tests here post more than 20 messages in 30 s.
     settings.KLIMA = {**settings.KLIMA, "RATE_LIMITS": False}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_realtime(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Async tests get a new channel layer (the cached one belongs to an earlier test's
-    event loop) and, at the end, the fan-out hub of their loop stopped."""
-    if inspect.iscoroutinefunction(request.function):
-        channel_layers.backends.clear()
-        request.getfixturevalue("_hub_stopped_after")
-    yield
-
-
-@pytest_asyncio.fixture
-async def _hub_stopped_after() -> AsyncIterator[None]:
-    yield
-    await fanout.get_hub().stop()
-    await get_keeper().stop()  # presence keeps per-loop timers, as the hub does
-    # channels' ApplicationCommunicator replaces `channels.db.close_old_connections` with a
-    # no-op (mock.patch) while it sends or receives; two communicators awaiting at once
-    # (asyncio.gather) undo each other's patch in the wrong order and leave the no-op in
-    # place for good. Put the real one back and close the database thread's connection,
-    # or it outlives the test (and PostgreSQL cannot drop the test database at the end).
-    channels.db.close_old_connections = close_old_connections
-    await sync_to_async(connections.close_all)()
-    layer = get_channel_layer()
-    close_pools = getattr(layer, "close_pools", None)
-    if close_pools is not None:  # channels-redis: no connections left on a closing loop
-        with contextlib.suppress(Exception):
-            await close_pools()
 
 
 @pytest.fixture

@@ -253,3 +253,22 @@ async def test_old_state_plus_live_events_equals_a_fresh_fetch(
     assert seqs == [3, 4, 5, 6, 7]
     assert fresh["seq"] == 7
     assert {m["data"]["id"]: m["data"] for m in fresh["messages"]} == state
+
+
+async def test_frames_published_by_one_process_arrive_in_commit_order(
+    connect: Connect, member: User
+) -> None:
+    """Publishing is handed from the database thread to the event loop
+    (rooms.broadcast); on Redis, concurrent publishes could overtake each other."""
+    client = await connect(member)
+
+    def publish_in_one_transaction() -> None:
+        with transaction.atomic():
+            for n in range(40):
+                broadcast.user_frame_on_commit(user_id=member.pk, frame={"type": "n", "n": n})
+
+    await orm(publish_in_one_transaction)
+    await orm(publish_in_one_transaction)
+
+    received = [frame["n"] for frame in await client.take(80)]
+    assert received == list(range(40)) * 2

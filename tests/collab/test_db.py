@@ -1,0 +1,73 @@
+"""collab.db.db_async: the database thread keeps its connection between calls, and
+drops one that broke or grew too old."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connections
+
+from collab import db
+from collab.db import db_async
+
+# Committing for real (the database thread has its own connection); serialized_rollback
+# brings back what the migrations loaded, as in the other transactional tests.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def closes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every close of a database connection, from any thread (the test database may be
+    in memory, whose connection Django never really closes, so count the calls)."""
+    calls: list[str] = []
+    wrapper = type(connections["default"])
+    real_close = wrapper.close
+
+    def close(self: Any) -> None:
+        calls.append(self.alias)
+        real_close(self)
+
+    monkeypatch.setattr(wrapper, "close", close)
+    return calls
+
+
+def _use_the_database() -> None:
+    connections["default"].ensure_connection()
+
+
+async def test_consecutive_calls_keep_the_connection(closes: list[str]) -> None:
+    for _ in range(3):
+        await db_async(_use_the_database)()
+
+    assert closes == []
+
+
+async def test_a_broken_connection_is_closed(closes: list[str]) -> None:
+    def break_it() -> None:
+        conn = connections["default"]
+        conn.ensure_connection()
+        conn.errors_occurred = True
+        conn.is_usable = lambda: False  # type: ignore[method-assign]
+
+    def mend_it() -> None:
+        del connections["default"].is_usable
+
+    await db_async(break_it)()
+    await db_async(mend_it)()
+
+    assert closes and set(closes) == {"default"}
+
+
+async def test_a_connection_older_than_keep_seconds_is_closed(
+    closes: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await db_async(_use_the_database)()
+    monkeypatch.setattr(db, "KEEP_SECONDS", -1.0)
+
+    def forget_the_deadline() -> None:
+        connections["default"]._klima_kept = None  # as if opened now, with the new keep time
+
+    await db_async(forget_the_deadline)()
+
+    assert closes and set(closes) == {"default"}
