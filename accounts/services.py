@@ -97,3 +97,20 @@ def moderators_group_ensure(**_signal_kwargs: Any) -> None:
 
     group, _created = Group.objects.get_or_create(name=MODERATORS_GROUP)
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=MODERATED_APPS))
+
+
+CLOSE_DEACTIVATED = 4403  # PROTOCOL.md: deactivated or banned globally while connected
+
+
+def sockets_close_when_deactivated(
+    *, instance: User, created: bool = False, **_signal_kwargs: Any
+) -> None:
+    """post_save of User: an account switched off (admin, `is_active = False`) loses its
+    open websockets at once, on every worker, not only at its next handshake."""
+    if created or instance.is_active:
+        return
+    from rooms import broadcast  # rooms builds on accounts; the import stays local
+
+    broadcast.user_control_on_commit(
+        user_id=instance.pk, action={"do": "close", "code": CLOSE_DEACTIVATED}
+    )

@@ -164,6 +164,30 @@ async def test_a_global_ban_closes_the_persons_sockets_with_4403(
 
 
 @realtime
+async def test_deactivating_an_account_closes_its_sockets_with_4403_and_no_others(
+    connect: Connect, room: Room, author: User, member: User
+) -> None:
+    theirs = await connect(author)
+    await theirs.subscribe(room.pk)
+    others = await connect(member)
+
+    def deactivate() -> None:  # as an admin does it in /admin/
+        author.is_active = False
+        author.save()
+
+    await orm(deactivate)
+
+    closed = None
+    for _ in range(10):
+        output = await theirs.comm.receive_output(timeout=RECV_TIMEOUT)
+        if output["type"] == "websocket.close":
+            closed = output
+            break
+    assert closed is not None and closed["code"] == 4403
+    await others.alive()
+
+
+@realtime
 async def test_a_globally_banned_person_connecting_anew_gets_4401(
     author: User, site_moderator: User
 ) -> None:
