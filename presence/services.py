@@ -161,7 +161,7 @@ class PresenceKeeper:
         for user_id, status in changes:
             if user_id in names:
                 frame = frames.presence(room=room, user=names[user_id], status=status)
-                await room_ephemeral_async(room_id=room, frame=frame)
+                await room_ephemeral_async(room_id=room, frame=frame, about_user=user_id)
 
     async def _names(self, user_ids: list[int]) -> dict[int, PublicUser]:
         missing = [u for u in user_ids if u not in self.names]

@@ -89,9 +89,15 @@ def user_frame_on_commit(
 
 
 async def room_ephemeral_async(
-    *, room_id: int, frame: dict[str, Any], except_user: int | None = None
+    *,
+    room_id: int,
+    frame: dict[str, Any],
+    except_user: int | None = None,
+    about_user: int | None = None,
 ) -> None:
-    """Typing and presence frames: not logged, no seq, sent at once (from the event loop)."""
+    """Typing and presence frames: not logged, no seq, sent at once (from the event loop).
+    `except_user` does not get it; `about_user` names the user a presence frame is about
+    (a connection of that user that is still subscribing has it in its snapshot)."""
     layer = get_channel_layer()
     if layer is None:
         return
@@ -100,6 +106,7 @@ async def room_ephemeral_async(
         "room": room_id,
         "text": encode(frame),
         "except_user": except_user,
+        "about_user": about_user,
     }
     try:
         await layer.group_send(group_for_room(room_id), message)

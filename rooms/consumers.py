@@ -349,12 +349,15 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
     async def deliver_text(self, text: str) -> None:
         await self.send(text_data=text)
 
-    async def deliver_ephemeral(self, room_id: int, text: str) -> None:
+    async def deliver_ephemeral(self, room_id: int, text: str, about_user: int | None) -> None:
         subscription = self.subscriptions.get(room_id)
         if subscription is None:
             return
-        if subscription.pending:  # a change right after the snapshot must not be lost
-            subscription.buffer.append((None, text))
+        if subscription.pending:
+            # A change right after the snapshot must not be lost, but the announcement
+            # of this user's own arrival is in it already (and may come late over Redis).
+            if about_user != self.user_id:
+                subscription.buffer.append((None, text))
             return
         await self.send(text_data=text)
 

@@ -51,8 +51,9 @@ class Subscriber(Protocol):
     async def deliver_text(self, text: str) -> None:
         """Send an already encoded frame."""
 
-    async def deliver_ephemeral(self, room_id: int, text: str) -> None:
-        """Send a typing or presence frame of a room the connection is subscribed to."""
+    async def deliver_ephemeral(self, room_id: int, text: str, about_user: int | None) -> None:
+        """Send a typing or presence frame of a room the connection is subscribed to
+        (`about_user`: whom a presence frame is about)."""
 
     async def control(self, action: dict[str, Any]) -> None:
         """Act on a moderation or access change (see rooms.broadcast.user_control_on_commit)."""
@@ -247,7 +248,9 @@ class Hub:
         for subscriber in list(stream.subscribers):
             if skip_user is not None and getattr(subscriber, "user_id", None) == skip_user:
                 continue
-            await subscriber.deliver_ephemeral(int(message["room"]), message["text"])
+            await subscriber.deliver_ephemeral(
+                int(message["room"]), message["text"], message.get("about_user")
+            )
 
     async def resync(self) -> None:
         """Deliver what the log has beyond what each local room stream delivered."""
