@@ -17,6 +17,7 @@ from accounts.models import Profile
 from collab.errors import DomainError
 from moderation import ratelimit
 from moderation import selectors as moderation_rules
+from rooms import broadcast
 
 
 def user_register(*, username: str, email: str, password: str, display_name: str = "") -> User:
@@ -109,8 +110,6 @@ def sockets_close_when_deactivated(
     open websockets at once, on every worker, not only at its next handshake."""
     if created or instance.is_active:
         return
-    from rooms import broadcast  # rooms builds on accounts; the import stays local
-
     broadcast.user_control_on_commit(
         user_id=instance.pk, action={"do": "close", "code": CLOSE_DEACTIVATED}
     )

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import dj_database_url
-import psycopg
 import redis
+
+from tests.e2e.servers import free_port, fresh_postgres_database, manage
 
 ROOT = Path(__file__).resolve().parents[1]
 READY_TIMEOUT = 60.0
@@ -38,12 +38,6 @@ NOFILE = 65_536
 DEMO_USERS = ["lena", "jonas", "mira", "tobias", "aylin", "frieda", "klaus", "sophie", "admin"]
 DEMO_PASSWORD = "klima-demo"  # noqa: S105  (the documented demo accounts)
 ROOM_INITIATIVE = "repair-cafe-stuttgart-west"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def purge_redis(redis_url: str, prefix: str) -> None:
@@ -181,28 +175,15 @@ class Ours:
     @classmethod
     def postgres(cls, tmp: Path, database_url: str, redis_url: str, asgi: str = "daphne") -> Ours:
         """A database of its own on the server of `database_url`, dropped at `close`."""
-        config = dj_database_url.parse(database_url)
-        name = f"klima_bench_{uuid.uuid4().hex[:10]}"
-        admin = {
-            "host": config["HOST"] or "127.0.0.1",
-            "port": config["PORT"] or 5432,
-            "user": config["USER"] or "postgres",
-            "password": config["PASSWORD"] or None,
-            "dbname": "postgres",
-            "autocommit": True,
-        }
-        with psycopg.connect(**admin) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
+        url, drop_database = fresh_postgres_database(database_url, "bench")
         prefix = f"klima-bench-{uuid.uuid4().hex[:8]}"
 
         def drop() -> None:
-            with psycopg.connect(**admin) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop_database()
             purge_redis(redis_url, prefix)
 
         env = cls._env()
-        env["DATABASE_URL"] = database_url.rsplit("/", 1)[0] + "/" + name
+        env["DATABASE_URL"] = url
         env["REDIS_URL"] = redis_url
         env["KLIMA_REDIS_PREFIX"] = prefix
         try:
@@ -232,14 +213,8 @@ class Ours:
         asgi: str = "daphne",
     ) -> Ours:
         ours = cls(name=name, env=env, tmp=tmp, asgi=asgi, cleanup=cleanup or [])
-        for command in (["migrate", "--no-input"], ["seed_demo"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-            )
+        manage(env, "migrate", "--no-input")
+        manage(env, "seed_demo")
         return ours
 
     def start_worker(self) -> Server:

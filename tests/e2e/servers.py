@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,11 +174,12 @@ def sqlite_deployment(tmp: Path) -> Deployment:
     return deployment
 
 
-def postgres_redis_deployment(tmp: Path, database_url: str, redis_url: str) -> Deployment:
-    """A database of its own on the PostgreSQL server of `database_url`, dropped afterwards."""
+def fresh_postgres_database(database_url: str, label: str) -> tuple[str, Callable[[], None]]:
+    """A new database on the PostgreSQL server of `database_url`: its URL, and the
+    function that drops it (also used by bench/servers.py)."""
     config = dj_database_url.parse(database_url)
-    name = f"klima_e2e_{uuid.uuid4().hex[:10]}"
-    admin = dict(
+    name = f"klima_{label}_{uuid.uuid4().hex[:10]}"
+    admin: dict[str, Any] = dict(
         host=config["HOST"] or "127.0.0.1",
         port=config["PORT"] or 5432,
         user=config["USER"] or "postgres",
@@ -187,16 +189,22 @@ def postgres_redis_deployment(tmp: Path, database_url: str, redis_url: str) -> D
     )
     with psycopg.connect(**admin) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    env = base_env(tmp)
-    env["DATABASE_URL"] = database_url.rsplit("/", 1)[0] + "/" + name
-    env["REDIS_URL"] = redis_url
-    env["KLIMA_REDIS_PREFIX"] = f"klima-e2e-{uuid.uuid4().hex[:8]}"
-    deployment = Deployment(env=env, tmp=tmp)
 
     def drop() -> None:
         with psycopg.connect(**admin) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    return database_url.rsplit("/", 1)[0] + "/" + name, drop
+
+
+def postgres_redis_deployment(tmp: Path, database_url: str, redis_url: str) -> Deployment:
+    """A database of its own on the PostgreSQL server of `database_url`, dropped afterwards."""
+    url, drop = fresh_postgres_database(database_url, "e2e")
+    env = base_env(tmp)
+    env["DATABASE_URL"] = url
+    env["REDIS_URL"] = redis_url
+    env["KLIMA_REDIS_PREFIX"] = f"klima-e2e-{uuid.uuid4().hex[:8]}"
+    deployment = Deployment(env=env, tmp=tmp)
     deployment.cleanup.append(drop)
     manage(env, "migrate", "--no-input")
     manage(env, "seed_demo")

@@ -154,13 +154,7 @@ async def test_a_global_ban_closes_the_persons_sockets_with_4403(
     await orm(lambda: api_as(site_moderator).post(BANS, ban_body(author, "global"), format="json"))
 
     for socket in (first, second):
-        closed = None
-        for _ in range(10):
-            output = await socket.comm.receive_output(timeout=RECV_TIMEOUT)
-            if output["type"] == "websocket.close":
-                closed = output
-                break
-        assert closed is not None and closed["code"] == 4403
+        assert await socket.close_code() == 4403
 
 
 @realtime
@@ -177,13 +171,7 @@ async def test_deactivating_an_account_closes_its_sockets_with_4403_and_no_other
 
     await orm(deactivate)
 
-    closed = None
-    for _ in range(10):
-        output = await theirs.comm.receive_output(timeout=RECV_TIMEOUT)
-        if output["type"] == "websocket.close":
-            closed = output
-            break
-    assert closed is not None and closed["code"] == 4403
+    assert await theirs.close_code() == 4403
     await others.alive()
 
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
@@ -27,6 +26,7 @@ from presence.store import MemoryStore, RedisStore
 from rooms import services as room_services
 from rooms.models import Room
 from tests.realtime import stop_realtime
+from tests.rooms.helpers import orm  # the one way tests reach the ORM (also imported from here)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -141,10 +141,6 @@ def make_person() -> MakePerson:
 def public(user: User) -> dict[str, Any]:
     """The `user` object of PROTOCOL.md for a user made by `make_person`."""
     return {"id": user.pk, "username": user.username, "display_name": user.username.title()}
-
-
-async def orm(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    return await database_sync_to_async(fn)(*args, **kwargs)
 
 
 # --- websocket clients ------------------------------------------------------------

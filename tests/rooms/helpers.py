@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 
+from collab.db import db_async
 from rooms import services
 from rooms.models import Room
 from rooms.services import Posted
@@ -67,7 +67,7 @@ SIDE_FRAMES = {"presence", "typing"}
 
 async def orm(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a sync (ORM, service) call from an async test, as the consumer does."""
-    return await database_sync_to_async(fn)(*args, **kwargs)
+    return await db_async(fn)(*args, **kwargs)
 
 
 async def committed(fn: Callable[[], T]) -> T:
@@ -186,6 +186,15 @@ class Client:
         reply = await self.request(frame)
         assert reply["type"] == "error", reply
         return reply
+
+    async def close_code(self, frames_before: int = 10) -> int | None:
+        """The code the server closes with, after at most `frames_before` other frames
+        (None if it sends that many without closing)."""
+        for _ in range(frames_before):
+            output = await self.comm.receive_output(timeout=RECV_TIMEOUT)
+            if output["type"] == "websocket.close":
+                return int(output["code"])
+        return None
 
     async def alive(self) -> None:
         """The connection is open and answers (a `ping` gets its `pong`)."""
