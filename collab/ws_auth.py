@@ -85,20 +85,30 @@ class WebsocketAuthMiddleware:
         )
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
-        headers = dict(scope.get("headers", []))
-        authorization = headers.get(b"authorization")
-        if authorization is None:
-            cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
-            session_key = cookies.get(settings.SESSION_COOKIE_NAME)
-            # A key with a NUL (a quoted cookie may carry "\\000") proves nobody, and
-            # PostgreSQL would answer the session lookup with an exception.
-            if session_key is not None and "\x00" not in session_key:
-                return await self.browser_stack(scope, receive, send)
-            return await self.inner(dict(scope, user=AnonymousUser()), receive, send)
+        # This frame lives as long as the connection: it keeps no more than it needs.
+        kind, key = _credential(scope)
+        if kind == "session":
+            return await self.browser_stack(scope, receive, send)
         user: User | AnonymousUser = AnonymousUser()
-        if authorization[: len(TOKEN_PREFIX)].lower() == TOKEN_PREFIX:
-            key = authorization[len(TOKEN_PREFIX) :].decode("latin-1").strip()
-            if key:
-                user = await user_for_token(key)
-        scope = dict(scope, user=user, auth_method="token")
-        return await self.inner(scope, receive, send)
+        if kind == "token":
+            user = await user_for_token(key) if key else AnonymousUser()
+            return await self.inner(dict(scope, user=user, auth_method="token"), receive, send)
+        return await self.inner(dict(scope, user=user), receive, send)
+
+
+def _credential(scope: dict[str, Any]) -> tuple[str | None, str]:
+    """("session", "") for a session cookie that may prove someone, ("token", key) for
+    an `Authorization: Token` header (an empty key proves nobody), (None, "") else."""
+    headers = dict(scope.get("headers", []))
+    authorization = headers.get(b"authorization")
+    if authorization is None:
+        cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
+        session_key = cookies.get(settings.SESSION_COOKIE_NAME)
+        # A key with a NUL (a quoted cookie may carry "\\000") proves nobody, and
+        # PostgreSQL would answer the session lookup with an exception.
+        if session_key is not None and "\x00" not in session_key:
+            return "session", ""
+        return None, ""
+    if authorization[: len(TOKEN_PREFIX)].lower() == TOKEN_PREFIX:
+        return "token", authorization[len(TOKEN_PREFIX) :].decode("latin-1").strip()
+    return "token", ""

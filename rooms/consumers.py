@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import DatabaseError
 from django.utils import timezone, translation
@@ -21,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import public_user, user_language
 from collab.errors import DomainError
+from collab.websocket import SHARED_FRAMES, SharedText
 from presence.conf import presence_setting
 from presence.services import get_keeper
 from rooms import frames, realtime
-from rooms.fanout import get_hub
+from rooms.fanout import Event, get_hub
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +41,13 @@ PROTOCOL_VERSION = 1
 @dataclass
 class Subscription:
     """One room on this connection. While `pending` (its `subscribed` is not sent yet)
-    live events and presence/typing frames wait in `buffer` (seq None for the latter,
-    which have no seq); `paused` (replay had `more`) drops events until the
-    client subscribes again."""
+    live events and presence/typing frames (which have no seq) wait in `buffer`;
+    `paused` (replay had `more`) drops events until the client subscribes again."""
 
     last_seq: int = 0
     pending: bool = True
     paused: bool = False
-    buffer: list[tuple[int | None, Any]] = field(default_factory=list)
+    buffer: list[Event | SharedText] = field(default_factory=list)
 
 
 def _field(frame: dict[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
@@ -65,6 +66,19 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
     # receives for all of them. An alias that names no layer switches Channels' own
     # per-consumer channel (and its receive loop per socket) off.
     channel_layer_alias = "none: the hub receives for this process"
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """channels' `__call__` for a consumer without a channel of its own: one plain
+        receive loop. channels' `await_many_dispatch` keeps a task and its wait
+        machinery per connection (~2.5 KB of an idle connection's memory)."""
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """channels' dispatch, without its `aclose_old_connections()` before every
@@ -94,6 +108,8 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         self.typing_sent: dict[int, float] = {}
         self.hub = get_hub()
         self.keeper = get_keeper()
+        # Under uvicorn (collab/websocket.py): writes a frame the hub built once.
+        self.write_shared = self.scope.get("extensions", {}).get(SHARED_FRAMES, {}).get("write")
         await self.hub.join_user(user.pk, self)
         await self.send_frame(
             frames.hello(
@@ -220,11 +236,11 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             )
         )
         while subscription.buffer:
-            seq, message = subscription.buffer.pop(0)
-            if seq is None:
-                await self.send(text_data=message)
+            item = subscription.buffer.pop(0)
+            if isinstance(item, Event):
+                await self._send_event(subscription, item)
             else:
-                await self._send_event(subscription, seq, message)
+                await self.send_shared(item)
         subscription.pending = False
         await stream.flush()
 
@@ -328,28 +344,28 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
     }
 
     # --- deliveries from the hub (rooms/fanout.py) ---------------------------
-    async def deliver_room_event(self, room_id: int, seq: int, message: dict[str, Any]) -> None:
+    async def deliver_room_event(self, room_id: int, event: Event) -> None:
         subscription = self.subscriptions.get(room_id)
         if subscription is None:
             return
         if subscription.pending:
-            subscription.buffer.append((seq, message))
+            subscription.buffer.append(event)
             return
-        await self._send_event(subscription, seq, message)
+        await self._send_event(subscription, event)
 
-    async def _send_event(
-        self, subscription: Subscription, seq: int, message: dict[str, Any]
+    async def _send_event(self, subscription: Subscription, event: Event) -> None:
+        if subscription.paused or event.seq <= subscription.last_seq:
+            return
+        subscription.last_seq = event.seq
+        text = event.text_mod if self.sees_hidden else None
+        await self.send_shared(text or event.text)
+
+    async def deliver_text(self, text: SharedText) -> None:
+        await self.send_shared(text)
+
+    async def deliver_ephemeral(
+        self, room_id: int, text: SharedText, about_user: int | None
     ) -> None:
-        if subscription.paused or seq <= subscription.last_seq:
-            return
-        subscription.last_seq = seq
-        text = message.get("text_mod") if self.sees_hidden else None
-        await self.send(text_data=text or message["text"])
-
-    async def deliver_text(self, text: str) -> None:
-        await self.send(text_data=text)
-
-    async def deliver_ephemeral(self, room_id: int, text: str, about_user: int | None) -> None:
         subscription = self.subscriptions.get(room_id)
         if subscription is None:
             return
@@ -357,9 +373,9 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             # A change right after the snapshot must not be lost, but the announcement
             # of this user's own arrival is in it already (and may come late over Redis).
             if about_user != self.user_id:
-                subscription.buffer.append((None, text))
+                subscription.buffer.append(text)
             return
-        await self.send(text_data=text)
+        await self.send_shared(text)
 
     async def control(self, action: dict[str, Any]) -> None:
         """Moderation and access changes, live (rooms.broadcast.*_control_on_commit)."""
@@ -383,6 +399,11 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             # Leaving on request may be a quick tab switch; a ban or lost access is not.
             await self.keeper.leave(room_id, self.connection_id, grace=reason == "requested")
         await self.send_frame(frames.unsubscribed(room=room_id, reason=reason, ref=ref))
+
+    async def send_shared(self, text: SharedText) -> None:
+        """A frame many local sockets get: its ready bytes where the server takes them."""
+        if self.write_shared is None or not self.write_shared(text.frame):
+            await self.send(text_data=text.text)
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, separators=(",", ":"), ensure_ascii=False))

@@ -1,8 +1,9 @@
 """Fan-out: one channel-layer subscription per room per worker process.
 
 A publish (rooms/broadcast.py) costs one channel-layer message per process, not
-per recipient; the process writes the same pre-encoded text to each local socket
-and never queries the database per recipient.
+per recipient; the process writes the same pre-encoded text (under uvicorn: the
+same websocket frame, collab/websocket.py) to each local socket and never queries
+the database per recipient.
 
 Each room has a `RoomStream` here that puts events into `seq` order: events that
 overtake each other (two writers commit 5 and 6, 6 is published first) wait up
@@ -22,11 +23,13 @@ import logging
 import uuid
 import weakref
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
 from collab.db import db_async
+from collab.websocket import SharedText
 from rooms import selectors
 from rooms.broadcast import group_for_room, group_for_user
 
@@ -39,19 +42,41 @@ GROUP_REFRESH_SECONDS = 3600.0
 RECEIVE_RETRY_SECONDS = 1.0
 
 
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One logged room event as this process delivers it: both audiences' frames,
+    each encoded once for every local subscriber (collab.websocket.SharedText)."""
+
+    seq: int
+    text: SharedText
+    text_mod: SharedText | None
+
+    @classmethod
+    def of(cls, message: dict[str, Any]) -> Event:
+        """From the channel-layer message of rooms.broadcast.room_event_frames."""
+        text_mod = message.get("text_mod")
+        return cls(
+            seq=int(message["seq"]),
+            text=SharedText(message["text"]),
+            text_mod=SharedText(text_mod) if text_mod else None,
+        )
+
+
 class Subscriber(Protocol):
     """A local connection, as the hub sees it (rooms.consumers.ProtocolConsumer)."""
 
     connection_id: str
     user_id: int
 
-    async def deliver_room_event(self, room_id: int, seq: int, message: dict[str, Any]) -> None:
-        """Send one ordered room event (the channel-layer message of broadcast.py)."""
+    async def deliver_room_event(self, room_id: int, event: Event) -> None:
+        """Send one ordered room event."""
 
-    async def deliver_text(self, text: str) -> None:
+    async def deliver_text(self, text: SharedText) -> None:
         """Send an already encoded frame."""
 
-    async def deliver_ephemeral(self, room_id: int, text: str, about_user: int | None) -> None:
+    async def deliver_ephemeral(
+        self, room_id: int, text: SharedText, about_user: int | None
+    ) -> None:
         """Send a typing or presence frame of a room the connection is subscribed to
         (`about_user`: whom a presence frame is about)."""
 
@@ -70,7 +95,7 @@ class RoomStream:
         self.room_id = room_id
         self.subscribers: set[Subscriber] = set()
         self.delivered: int | None = None  # unknown until the first subscriber anchors it
-        self.pending: dict[int, dict[str, Any]] = {}
+        self.pending: dict[int, Event] = {}
         self.lock = asyncio.Lock()
         self.repair: asyncio.Task[None] | None = None
 
@@ -85,17 +110,17 @@ class RoomStream:
         seq = int(message["seq"])
         if self.delivered is not None and seq <= self.delivered:
             return  # already delivered (a repair got there first)
-        self.pending[seq] = message
+        self.pending[seq] = Event.of(message)
         await self.flush()
 
     async def flush(self) -> None:
         async with self.lock:
             while self.delivered is not None and self.delivered + 1 in self.pending:
-                message = self.pending.pop(self.delivered + 1)
+                event = self.pending.pop(self.delivered + 1)
                 self.delivered += 1
                 for subscriber in list(self.subscribers):
                     try:
-                        await subscriber.deliver_room_event(self.room_id, self.delivered, message)
+                        await subscriber.deliver_room_event(self.room_id, event)
                     except Exception:  # one broken socket must not stop the others
                         logger.exception("delivery to %s failed", subscriber.connection_id)
         if self.pending and self.delivered is not None and self.repair is None:
@@ -122,7 +147,7 @@ class RoomStream:
             return
         for message in messages:
             if self.delivered is None or message["seq"] > self.delivered:
-                self.pending.setdefault(message["seq"], message)
+                self.pending.setdefault(message["seq"], Event.of(message))
         await self.flush()
 
 
@@ -226,9 +251,10 @@ class Hub:
             if stream is not None:
                 await stream.receive(message)
         elif kind == "user.frame":
+            text = SharedText(message["text"])
             for subscriber in list(self.users.get(int(message.get("user", 0)), ())):
                 if subscriber.connection_id != message.get("except"):
-                    await subscriber.deliver_text(message["text"])
+                    await subscriber.deliver_text(text)
         elif kind == "user.control":
             for subscriber in list(self.users.get(int(message.get("user", 0)), ())):
                 await subscriber.control(message["action"])
@@ -245,12 +271,11 @@ class Hub:
         if stream is None:
             return
         skip_user = message.get("except_user")
+        room_id, text = int(message["room"]), SharedText(message["text"])
         for subscriber in list(stream.subscribers):
             if skip_user is not None and getattr(subscriber, "user_id", None) == skip_user:
                 continue
-            await subscriber.deliver_ephemeral(
-                int(message["room"]), message["text"], message.get("about_user")
-            )
+            await subscriber.deliver_ephemeral(room_id, text, message.get("about_user"))
 
     async def resync(self) -> None:
         """Deliver what the log has beyond what each local room stream delivered."""

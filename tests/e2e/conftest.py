@@ -1,9 +1,9 @@
 """End-to-end fixtures: real worker processes on a real database.
 
-`sqlite_server`: one worker on the embedded default. `redis_workers`: two workers
-(one daphne, one uvicorn) on PostgreSQL + Redis; collected only when DATABASE_URL
-points to PostgreSQL and REDIS_URL is set (CI's second pass), otherwise deselected
-with a note, not skipped.
+`sqlite_server`: one worker on the embedded default (daphne, then uvicorn).
+`redis_workers`: two workers (one daphne, one uvicorn) on PostgreSQL + Redis;
+collected only when DATABASE_URL points to PostgreSQL and REDIS_URL is set (CI's
+second pass), otherwise deselected with a note, not skipped.
 """
 
 from __future__ import annotations
@@ -34,11 +34,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         )
 
 
-@pytest.fixture(scope="module")
-def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+@pytest.fixture(scope="module", params=["daphne", "uvicorn"])
+def sqlite_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployment]:
+    """Each test against both servers: daphne (`make demo`) and uvicorn with our
+    websocket protocol (collab/websocket.py, as production runs it)."""
     deployment = sqlite_deployment(Path(tmp_path_factory.mktemp("e2e-sqlite")))
     try:
-        deployment.start_worker()
+        deployment.start_worker(request.param)
         yield deployment
     finally:
         deployment.close()

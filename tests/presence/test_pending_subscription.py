@@ -7,6 +7,7 @@ sent right after `subscribed`, so no change is lost."""
 
 from __future__ import annotations
 
+from collab.websocket import SharedText
 from rooms.consumers import ProtocolConsumer, Subscription
 
 
@@ -20,7 +21,7 @@ def _subscribing(user_id: int, room_id: int) -> ProtocolConsumer:
 async def test_the_users_own_arrival_is_not_kept_for_after_the_snapshot() -> None:
     consumer = _subscribing(user_id=5, room_id=1)
 
-    await consumer.deliver_ephemeral(1, '{"type":"presence"}', about_user=5)
+    await consumer.deliver_ephemeral(1, SharedText('{"type":"presence"}'), about_user=5)
 
     assert consumer.subscriptions[1].buffer == []
 
@@ -28,7 +29,8 @@ async def test_the_users_own_arrival_is_not_kept_for_after_the_snapshot() -> Non
 async def test_changes_of_others_and_counts_are_kept_in_order() -> None:
     consumer = _subscribing(user_id=5, room_id=1)
 
-    await consumer.deliver_ephemeral(1, "other", about_user=6)
-    await consumer.deliver_ephemeral(1, "counts", about_user=None)
+    other, counts = SharedText("other"), SharedText("counts")
+    await consumer.deliver_ephemeral(1, other, about_user=6)
+    await consumer.deliver_ephemeral(1, counts, about_user=None)
 
-    assert consumer.subscriptions[1].buffer == [(None, "other"), (None, "counts")]
+    assert consumer.subscriptions[1].buffer == [other, counts]

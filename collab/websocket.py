@@ -1,0 +1,164 @@
+"""The websocket protocol under uvicorn: its sans-I/O implementation, lighter per
+connection, plus one shortcut for the fan-out.
+
+Why a subclass of uvicorn's `WebSocketsSansIOProtocol` (`collab.serve --server
+uvicorn` loads it by import path); figures in docs/performance.md:
+
+- Shared frames. A room event goes to every local subscriber with the same bytes:
+  server frames are not masked and permessage-deflate is off, so the websocket frame
+  is built once per process (`SharedText.frame`) and written to each socket with
+  `transport.write`. Through ASGI every socket would encode and frame the text again
+  (three awaits, a str encode, a frame serialize: most of the server's CPU per
+  delivery). The consumer finds the writer in the scope's `extensions` under
+  SHARED_FRAMES; where it is missing (daphne, the test communicator) it sends
+  through ASGI as before. The writer refuses (returns False) whenever the plain path
+  would wait or fail (write buffer full, closing, closed), so back-pressure and the
+  close handshake stay uvicorn's.
+- Memory. uvicorn keeps an `asyncio.Queue` (four deques, ~3 KB) per connection for
+  the few messages between socket and application, an `asyncio.Event` (a deque) for
+  flow control, and the parsed handshake request and response (~3.5 KB of header
+  structures) for the connection's whole life. Here the queue is a list with one
+  waiter, the event a flag with a list made only when someone waits, and request
+  and response are emptied once the handshake is answered (the ASGI scope keeps its
+  own copy of the headers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.frames import Frame, Opcode
+from websockets.http11 import Request
+from websockets.protocol import State
+
+SHARED_FRAMES = "klima.shared_frames"
+
+
+class SharedText:
+    """One frame's text for many local sockets; its websocket frame is built on first use."""
+
+    __slots__ = ("_frame", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._frame: bytes | None = None
+
+    @property
+    def frame(self) -> bytes:
+        if self._frame is None:
+            self._frame = Frame(Opcode.TEXT, self.text.encode()).serialize(
+                mask=False, extensions=[]
+            )
+        return self._frame
+
+    def __repr__(self) -> str:
+        return f"SharedText({self.text[:40]!r})"
+
+
+class ReceiveQueue:
+    """What uvicorn asks of its receive queue (put_nowait, get, empty), without the
+    four deques of `asyncio.Queue`: the application is its only reader."""
+
+    __slots__ = ("_items", "_waiter")
+
+    def __init__(self) -> None:
+        self._items: list[Any] = []
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, item: Any) -> None:
+        self._items.append(item)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def get(self) -> Any:
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._items.pop(0)
+
+    def empty(self) -> bool:
+        return not self._items
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+
+class Flag:
+    """What uvicorn asks of its `writable` event (is_set, set, clear, wait), without the
+    deque that every `asyncio.Event` allocates: waiters are rare (a full write buffer)."""
+
+    __slots__ = ("_set", "_waiters")
+
+    def __init__(self) -> None:
+        self._set = False
+        self._waiters: list[asyncio.Future[None]] | None = None
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        self._set = True
+        waiters, self._waiters = self._waiters, None
+        for waiter in waiters or ():
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def clear(self) -> None:
+        self._set = False
+
+    async def wait(self) -> bool:
+        if self._set:
+            return True
+        waiter = asyncio.get_running_loop().create_future()
+        if self._waiters is None:
+            self._waiters = []
+        self._waiters.append(waiter)
+        await waiter
+        return True
+
+
+class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's sans-I/O websocket protocol with shared frames and less memory."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queue = ReceiveQueue()  # type: ignore[assignment]
+        self.writable = Flag()  # type: ignore[assignment]
+        self.writable.set()
+
+    def handle_connect(self, event: Request) -> None:
+        super().handle_connect(event)
+        # The scope has its own copy of what the application needs. websockets' parser
+        # keeps the request for the connection's life (a local of its generator), so
+        # its headers are emptied rather than only dereferenced.
+        event.headers.clear()
+        self.request = None  # type: ignore[assignment]
+        scope = getattr(self, "scope", None)
+        if scope is not None and not self.conn.extensions:
+            scope["extensions"][SHARED_FRAMES] = {"write": self.write_shared}
+
+    async def send(self, message: Any) -> None:
+        await super().send(message)
+        if self.handshake_complete:
+            self.response = None  # type: ignore[assignment]  # only the handshake uses it
+
+    def write_shared(self, frame: bytes) -> bool:
+        """Write a frame built by `SharedText`; False where the plain send would have
+        to wait (write buffer full) or refuse (closing, closed): use it then."""
+        if (
+            self.close_sent
+            or self.disconnected
+            or not self.handshake_complete
+            or not self.writable.is_set()
+            or self.conn.state is not State.OPEN
+            or self.transport.is_closing()
+        ):
+            return False
+        self.transport.write(frame)
+        return True

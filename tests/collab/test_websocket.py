@@ -1,0 +1,166 @@
+"""collab.websocket: uvicorn's websocket protocol with shared frames and less memory,
+tried on a real uvicorn server with a real websocket client."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import uvicorn
+from websockets.asyncio.client import connect
+from websockets.protocol import State
+from websockets.server import ServerProtocol
+
+from collab.websocket import SHARED_FRAMES, Flag, LeanWebSocketProtocol, ReceiveQueue, SharedText
+from tests.e2e.servers import free_port
+
+
+def test_a_shared_frame_is_the_frame_websockets_would_send() -> None:
+    for text in ["", "ä" * 10, '{"type":"event"}' * 40, "x" * 70_000]:
+        server = ServerProtocol()
+        server.state = State.OPEN
+        server.send_text(text.encode())
+
+        assert SharedText(text).frame == b"".join(server.data_to_send())
+
+
+def test_a_shared_frame_is_built_once() -> None:
+    shared = SharedText("hallo")
+
+    assert shared.frame is shared.frame
+
+
+async def test_the_receive_queue_hands_over_in_order_and_waits_when_empty() -> None:
+    queue = ReceiveQueue()
+    queue.put_nowait(1)
+    queue.put_nowait(2)
+    assert (await queue.get(), await queue.get(), queue.empty()) == (1, 2, True)
+
+    waiting = asyncio.ensure_future(queue.get())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    queue.put_nowait(3)
+    assert await waiting == 3 and queue.qsize() == 0
+
+
+async def test_the_flag_lets_waiters_through_only_when_set() -> None:
+    flag = Flag()
+    waiters = [asyncio.ensure_future(flag.wait()) for _ in range(2)]
+    await asyncio.sleep(0)
+    assert not any(w.done() for w in waiters) and not flag.is_set()
+
+    flag.set()
+    assert await asyncio.gather(*waiters) == [True, True]
+    flag.clear()
+    assert not flag.is_set()
+
+
+# --- on a real server --------------------------------------------------------------
+class Probe:
+    """A tiny ASGI app: accepts, then sends what the test asks for, both ways."""
+
+    def __init__(self) -> None:
+        self.scope: dict[str, Any] = {}
+        self.send: Any = None
+        self.protocol: LeanWebSocketProtocol | None = None
+        self.accepted = asyncio.Event()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        self.scope, self.send = scope, send
+        assert (await receive())["type"] == "websocket.connect"
+        await send({"type": "websocket.accept"})
+        self.accepted.set()
+        while (await receive())["type"] != "websocket.disconnect":
+            pass
+
+    @property
+    def write(self) -> Any:
+        return self.scope["extensions"][SHARED_FRAMES]["write"]
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[tuple[Probe, int]]:
+    probe = Probe()
+    port = free_port()
+    config = uvicorn.Config(
+        probe,
+        host="127.0.0.1",
+        port=port,
+        ws="collab.websocket:LeanWebSocketProtocol",
+        ws_per_message_deflate=False,
+        lifespan="off",
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.ensure_future(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    try:
+        yield probe, port
+    finally:
+        server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 5)
+
+
+async def _received(client: Any, count: int) -> list[str]:
+    return [await asyncio.wait_for(client.recv(), 5) for _ in range(count)]
+
+
+@contextlib.asynccontextmanager
+async def _connected(served: tuple[Probe, int], **options: Any) -> AsyncIterator[Any]:
+    """A websocket client whose handshake the probe has accepted."""
+    probe, port = served
+    async with connect(f"ws://127.0.0.1:{port}/ws/", **options) as client:
+        await asyncio.wait_for(probe.accepted.wait(), 5)
+        yield client
+
+
+async def test_shared_frames_and_asgi_sends_arrive_in_the_order_written(
+    served: tuple[Probe, int],
+) -> None:
+    probe = served[0]
+    async with _connected(served) as client:
+        assert probe.write(SharedText("eins").frame) is True
+        await probe.send({"type": "websocket.send", "text": "zwei"})
+        assert probe.write(SharedText("drei: ä€" * 3000).frame) is True
+
+        assert await _received(client, 3) == ["eins", "zwei", "drei: ä€" * 3000]
+
+
+async def test_the_handshake_is_not_kept_but_the_scope_has_the_headers(
+    served: tuple[Probe, int],
+) -> None:
+    probe = served[0]
+    async with _connected(served, additional_headers={"X-Probe": "1"}):
+        protocol: LeanWebSocketProtocol = probe.write.__self__
+
+        assert protocol.request is None and protocol.response is None
+        assert (b"x-probe", b"1") in probe.scope["headers"]
+        assert isinstance(protocol.queue, ReceiveQueue) and isinstance(protocol.writable, Flag)
+
+
+async def test_the_writer_refuses_when_the_plain_send_would_wait_or_fail(
+    served: tuple[Probe, int],
+) -> None:
+    probe = served[0]
+    async with _connected(served) as client:
+        protocol: LeanWebSocketProtocol = probe.write.__self__
+        frame = SharedText("x").frame
+
+        protocol.pause_writing()  # the transport's buffer is over its high-water mark
+        assert probe.write(frame) is False
+        protocol.resume_writing()
+        assert probe.write(frame) is True
+        assert await _received(client, 1) == ["x"]
+
+        await probe.send({"type": "websocket.close", "code": 4000})
+        assert probe.write(frame) is False
+    for _ in range(100):
+        if protocol.disconnected:
+            break
+        await asyncio.sleep(0.01)
+    assert probe.write(frame) is False
