@@ -450,6 +450,22 @@ def test_post_retry_with_the_same_client_id_is_200_with_the_same_message(
     assert RoomEvent.objects.filter(room=room).count() == 1
 
 
+def test_a_retry_gets_the_stored_message_even_where_a_new_post_is_refused_now(
+    api_as: ApiAs, member: User, room: Room
+) -> None:
+    api = api_as(member)
+    payload = {"body": "Einmal", "client_id": cid()}
+    first = api.post(_messages_url(room), payload, format="json")
+    Room.objects.filter(pk=room.pk).update(slow_mode_seconds=30)
+
+    retry = api.post(_messages_url(room), payload, format="json")
+    new = api.post(_messages_url(room), {"body": "Zwei", "client_id": cid()}, format="json")
+
+    assert (retry.status_code, retry.json()) == (200, first.json())
+    assert new.status_code == 429
+    assert Message.objects.count() == 1
+
+
 @pytest.mark.parametrize("body", ["a" * 5001, "", "   "])
 def test_post_too_long_or_empty_body_is_400_too_long(
     api_as: ApiAs, member: User, room: Room, body: str
