@@ -49,6 +49,10 @@ class Subscription:
     paused: bool = False
     buffer: list[Event | SharedText] = field(default_factory=list)
 
+    def due(self, event: Event) -> bool:
+        """Whether the connection still needs `event` (not paused, not sent yet)."""
+        return not self.paused and event.seq > self.last_seq
+
 
 def _field(frame: dict[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
     value = frame.get(name)
@@ -344,21 +348,39 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
     }
 
     # --- deliveries from the hub (rooms/fanout.py) ---------------------------
-    async def deliver_room_event(self, room_id: int, event: Event) -> None:
+    def write_room_event(self, room_id: int, event: Event) -> bool:
+        """Deliver one room event without waiting, where that is possible: True when
+        done (written, kept for after `subscribed`, or not for this connection), False
+        when only the awaited `send_room_event` can send it. The hub calls this for
+        every subscriber: no coroutine per delivery on the common path."""
         subscription = self.subscriptions.get(room_id)
         if subscription is None:
-            return
+            return True
         if subscription.pending:
             subscription.buffer.append(event)
-            return
-        await self._send_event(subscription, event)
+            return True
+        if not subscription.due(event):
+            return True
+        if self.write_shared is None or not self.write_shared(self._audience(event).frame):
+            return False
+        subscription.last_seq = event.seq
+        return True
+
+    async def send_room_event(self, room_id: int, event: Event) -> None:
+        """The awaited way for an event that `write_room_event` could not write."""
+        subscription = self.subscriptions.get(room_id)
+        if subscription is not None:
+            await self._send_event(subscription, event)
 
     async def _send_event(self, subscription: Subscription, event: Event) -> None:
-        if subscription.paused or event.seq <= subscription.last_seq:
+        if not subscription.due(event):
             return
         subscription.last_seq = event.seq
-        text = event.text_mod if self.sees_hidden else None
-        await self.send_shared(text or event.text)
+        await self.send(text_data=self._audience(event).text)
+
+    def _audience(self, event: Event) -> SharedText:
+        """Moderators get the variant with hidden text where the event has one."""
+        return (event.text_mod if self.sees_hidden else None) or event.text
 
     async def deliver_text(self, text: SharedText) -> None:
         await self.send_shared(text)

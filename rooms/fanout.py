@@ -68,8 +68,11 @@ class Subscriber(Protocol):
     connection_id: str
     user_id: int
 
-    async def deliver_room_event(self, room_id: int, event: Event) -> None:
-        """Send one ordered room event."""
+    def write_room_event(self, room_id: int, event: Event) -> bool:
+        """Deliver one ordered room event without waiting; False: use `send_room_event`."""
+
+    async def send_room_event(self, room_id: int, event: Event) -> None:
+        """Send one ordered room event that `write_room_event` could not."""
 
     async def deliver_text(self, text: SharedText) -> None:
         """Send an already encoded frame."""
@@ -120,7 +123,8 @@ class RoomStream:
                 self.delivered += 1
                 for subscriber in list(self.subscribers):
                     try:
-                        await subscriber.deliver_room_event(self.room_id, event)
+                        if not subscriber.write_room_event(self.room_id, event):
+                            await subscriber.send_room_event(self.room_id, event)
                     except Exception:  # one broken socket must not stop the others
                         logger.exception("delivery to %s failed", subscriber.connection_id)
         if self.pending and self.delivered is not None and self.repair is None:
