@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.selectors import MODERATORS_GROUP
+from rooms import grants
 from tests.factories import UserFactory
 from tests.realtime import stop_realtime
 
@@ -28,6 +29,12 @@ def pytest_configure(config: pytest.Config) -> None:
 def _fast_password_hashing(settings: Any) -> None:
     # The production hasher costs ~0.5 s per hash; tests only need hashing to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_grants_from_earlier_tests() -> None:
+    # Ids come again after a rollback, and each test has cache keys of its own.
+    grants.forget_all()
 
 
 @pytest.fixture(autouse=True)

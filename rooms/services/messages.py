@@ -16,7 +16,7 @@ from collab.errors import DomainError, forbidden, not_found
 from collab.markup import render_markdown
 from moderation import ratelimit
 from moderation import selectors as moderation_rules
-from rooms import permissions, selectors
+from rooms import grants, permissions, selectors
 from rooms.models import Message, Revision, Room, RoomEvent
 from rooms.services import events
 from rooms.services.validation import clean_body, clean_client_id, clean_optional_id
@@ -42,12 +42,12 @@ def _ensure_may_write(user: User, room: Room) -> None:
     moderation_rules.ensure_not_muted(user, room)
 
 
-def _ensure_may_post(user: User, room: Room, thread_id: int | None) -> Message | None:
+def _ensure_may_post_here(user: User, room: Room, thread_id: int | None) -> Message | None:
     """Every rule that can refuse a post, in one place (socket and REST), in this order:
-    read-only, permission, ban, mute, thread root, slow mode, rate limit. The rate limit
+    read-only, permission, ban, mute (`_ensure_may_write`, or a grant that remembers it:
+    rooms/grants.py), then here thread root, slow mode, rate limit. The rate limit
     comes last because it counts the post: a post refused for any other reason costs no
     slot. Returns the thread root the post replies to (None: a new topic)."""
-    _ensure_may_write(user, room)
     root = _thread_root(room, thread_id, user)
     _ensure_slow_mode_allows(user, room)
     ratelimit.ensure_post_rate(user.pk)
@@ -96,11 +96,16 @@ def message_post(
     commit. Idempotent by (user, client_id): a retry returns the stored message."""
     client_id = clean_client_id(client_id)
     thread_id = clean_optional_id(thread_id, "thread")
-    room = selectors.access_room(user=user, room_id=room_id)
+    room, made_under = grants.granted_room(user.pk, room_id)
+    if room is None:
+        room = selectors.access_room(user=user, room_id=room_id)
     try:
         body = clean_body(body)
         with transaction.atomic():
-            root = _ensure_may_post(user, room, thread_id)
+            if made_under is not None:  # no grant: the full check, then remember it
+                _ensure_may_write(user, room)
+                grants.remember(user.pk, room, made_under)
+            root = _ensure_may_post_here(user, room, thread_id)
             seq = events.seq_next(room_id=room.pk)
             message = Message.objects.create(
                 room=room,

@@ -456,7 +456,8 @@ def test_a_retry_gets_the_stored_message_even_where_a_new_post_is_refused_now(
     api = api_as(member)
     payload = {"body": "Einmal", "client_id": cid()}
     first = api.post(_messages_url(room), payload, format="json")
-    Room.objects.filter(pk=room.pk).update(slow_mode_seconds=30)
+    room.slow_mode_seconds = 30
+    room.save(update_fields=["slow_mode_seconds"])
 
     retry = api.post(_messages_url(room), payload, format="json")
     new = api.post(_messages_url(room), {"body": "Zwei", "client_id": cid()}, format="json")
@@ -523,7 +524,8 @@ def test_post_to_an_archived_room_is_403(
 
 
 def test_post_in_slow_mode_is_429_with_retry_after(api_as: ApiAs, member: User, room: Room) -> None:
-    Room.objects.filter(pk=room.pk).update(slow_mode_seconds=30)
+    room.slow_mode_seconds = 30
+    room.save(update_fields=["slow_mode_seconds"])
     api = api_as(member)
     api.post(_messages_url(room), {"body": "Eins", "client_id": cid()}, format="json")
 
