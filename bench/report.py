@@ -51,8 +51,8 @@ def _cells(run: dict[str, Any]) -> dict[str, Any]:
     if run["scenario"] in ("fanout", "rooms"):
         best = run.get("best")
         if best is None:
-            first = run["steps"][0]
-            return {"deliv/s": "none held", "rate held": f"<{first['target_rate']:g}"}
+            lowest = min(step["target_rate"] for step in run["steps"])
+            return {"deliv/s": "none held", "rate held": f"<{lowest:g}/s"}
         lat = best["latency_ms"]
         return {
             "deliv/s": best["deliveries_per_s"],
@@ -74,7 +74,12 @@ def _ratio(ours: dict[str, Any], other: dict[str, Any] | None) -> str:
         return ""
     if ours["scenario"] in ("fanout", "rooms"):
         a, b = ours.get("best"), other.get("best")
-        if not a or not b or not b["deliveries_per_s"]:
+        if not a:
+            return ""
+        if b is None:  # the other held no step: even its lowest rate was too much for it
+            lowest = min((s["deliveries_per_s"] for s in other["steps"]), default=0)
+            return f"> {a['deliveries_per_s'] / lowest:.0f}x" if lowest else ""
+        if not b["deliveries_per_s"]:
             return ""
         return f"{a['deliveries_per_s'] / b['deliveries_per_s']:.2f}x"
     if ours["scenario"].startswith("idle"):
@@ -110,6 +115,14 @@ def table(runs: list[dict[str, Any]]) -> str:
         "rate step held (p99 <= 100 ms, no loss); acks rows: send -> ack latency."
     )
     for run in rows:
+        if run["scenario"] in ("fanout", "rooms") and run.get("steps") and not run.get("best"):
+            low = min(run["steps"], key=lambda s: s["target_rate"])
+            lines.append(
+                f"{run['server']} {run['scenario']}: no step held; at its lowest rate "
+                f"({low['target_rate']:g}/s, {low['deliveries_per_s']} deliveries/s) p99 was "
+                f"{low['latency_ms']['p99']} ms, lost {low['lost']}; ratios against it "
+                "read '> N x'"
+            )
         failed = [s for s in run.get("steps", []) if not s["held"]]
         if failed:
             busy = failed[-1]["client_cpu_s"] / failed[-1]["wall_s"] / run["load_processes"]
