@@ -12,8 +12,9 @@ uvicorn` loads it by import path); figures in docs/performance.md:
   delivery). The consumer finds the writer in the scope's `extensions` under
   SHARED_FRAMES; where it is missing (daphne, the test communicator) it sends
   through ASGI as before. The writer refuses (returns False) whenever the plain path
-  would wait or fail (write buffer full, closing, closed), so back-pressure and the
-  close handshake stay uvicorn's.
+  would wait or fail (write buffer full, closing, closed); the consumer then queues
+  the frame for the plain send, so back-pressure and the close handshake stay
+  uvicorn's. `abort` drops a connection whose client stopped reading.
 - Memory. uvicorn keeps an `asyncio.Queue` (four deques, ~3 KB) per connection for
   the few messages between socket and application, an `asyncio.Event` (a deque) for
   flow control, and the parsed handshake request and response (~3.5 KB of header
@@ -141,7 +142,10 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         self.request = None  # type: ignore[assignment]
         scope = getattr(self, "scope", None)
         if scope is not None and not self.conn.extensions:
-            scope["extensions"][SHARED_FRAMES] = {"write": self.write_shared}
+            scope["extensions"][SHARED_FRAMES] = {
+                "write": self.write_shared,
+                "abort": self.abort_connection,
+            }
 
     async def send(self, message: Any) -> None:
         await super().send(message)
@@ -162,3 +166,8 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
             return False
         self.transport.write(frame)
         return True
+
+    def abort_connection(self) -> None:
+        """Drop the TCP connection of a client that does not read what it is sent: a
+        close frame would wait behind the unread data (rooms.consumers OUTBOX_LIMIT)."""
+        self.transport.abort()

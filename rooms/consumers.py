@@ -35,6 +35,11 @@ CLOSE_FLOODING = 4429
 # A client told `rate_limited` this often within FLOOD_WINDOW_SECONDS is closed.
 FLOOD_REFUSALS = 10
 FLOOD_WINDOW_SECONDS = 30.0
+# Frames waiting for a socket that does not take them (a client reading slowly). Each
+# holds a reference to text shared by all recipients; beyond the limit the connection
+# is dropped and the client catches up with `since` when it reconnects.
+OUTBOX_LIMIT = 10_000
+CLOSE_TOO_SLOW = 1013  # "try again later"; only where the server can still send it
 PROTOCOL_VERSION = 1
 
 
@@ -70,6 +75,13 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
     # receives for all of them. An alias that names no layer switches Channels' own
     # per-consumer channel (and its receive loop per socket) off.
     channel_layer_alias = "none: the hub receives for this process"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What the socket could not take yet, in order, with its room (None: no room):
+        # a frame, or the code of a close that must follow the frames before it.
+        self.outbox: list[tuple[int | None, SharedText | int]] = []
+        self.draining: asyncio.Future[None] | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """channels' `__call__` for a consumer without a channel of its own: one plain
@@ -113,7 +125,9 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         self.hub = get_hub()
         self.keeper = get_keeper()
         # Under uvicorn (collab/websocket.py): writes a frame the hub built once.
-        self.write_shared = self.scope.get("extensions", {}).get(SHARED_FRAMES, {}).get("write")
+        shared_frames = self.scope.get("extensions", {}).get(SHARED_FRAMES, {})
+        self.write_shared = shared_frames.get("write")
+        self.abort = shared_frames.get("abort")
         await self.hub.join_user(user.pk, self)
         await self.send_frame(
             frames.hello(
@@ -133,6 +147,9 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         """Leave every room and the user's group on this process."""
         if not hasattr(self, "connection_id"):
             return
+        self.outbox.clear()
+        if self.draining is not None:
+            self.draining.cancel()
         for room_id in list(self.subscriptions):
             await self.hub.leave_room(room_id, self)
             await self.keeper.leave(room_id, self.connection_id)
@@ -189,6 +206,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         ):
             raise DomainError("invalid", _("`since` muss eine Zahl ab 0 sein."))
         resubscribe = room_id in self.subscriptions
+        self._drop_queued(room_id)  # the new `subscribed` covers them
         subscription = Subscription()
         self.subscriptions[room_id] = subscription
         try:
@@ -239,12 +257,13 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
                 ref=ref,
             )
         )
-        while subscription.buffer:
-            item = subscription.buffer.pop(0)
-            if isinstance(item, Event):
-                await self._send_event(subscription, item)
-            else:
-                await self.send_shared(item)
+        for item in subscription.buffer:
+            if not isinstance(item, Event):
+                self._deliver(item, room_id)
+            elif subscription.due(item):
+                subscription.last_seq = item.seq
+                self._deliver(self._audience(item), room_id)
+        subscription.buffer.clear()
         subscription.pending = False
         await stream.flush()
 
@@ -348,46 +367,26 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
     }
 
     # --- deliveries from the hub (rooms/fanout.py) ---------------------------
-    def write_room_event(self, room_id: int, event: Event) -> bool:
-        """Deliver one room event without waiting, where that is possible: True when
-        done (written, kept for after `subscribed`, or not for this connection), False
-        when only the awaited `send_room_event` can send it. The hub calls this for
-        every subscriber: no coroutine per delivery on the common path."""
+    # None of these waits: the hub hands every local subscriber its frame in one pass,
+    # and a socket that cannot take it now must not hold up the room for the others.
+    def deliver_room_event(self, room_id: int, event: Event) -> None:
         subscription = self.subscriptions.get(room_id)
         if subscription is None:
-            return True
+            return
         if subscription.pending:
             subscription.buffer.append(event)
-            return True
-        if not subscription.due(event):
-            return True
-        if self.write_shared is None or not self.write_shared(self._audience(event).frame):
-            return False
-        subscription.last_seq = event.seq
-        return True
-
-    async def send_room_event(self, room_id: int, event: Event) -> None:
-        """The awaited way for an event that `write_room_event` could not write."""
-        subscription = self.subscriptions.get(room_id)
-        if subscription is not None:
-            await self._send_event(subscription, event)
-
-    async def _send_event(self, subscription: Subscription, event: Event) -> None:
-        if not subscription.due(event):
-            return
-        subscription.last_seq = event.seq
-        await self.send(text_data=self._audience(event).text)
+        elif subscription.due(event):
+            subscription.last_seq = event.seq
+            self._deliver(self._audience(event), room_id)
 
     def _audience(self, event: Event) -> SharedText:
         """Moderators get the variant with hidden text where the event has one."""
         return (event.text_mod if self.sees_hidden else None) or event.text
 
-    async def deliver_text(self, text: SharedText) -> None:
-        await self.send_shared(text)
+    def deliver_text(self, text: SharedText) -> None:
+        self._deliver(text, None)
 
-    async def deliver_ephemeral(
-        self, room_id: int, text: SharedText, about_user: int | None
-    ) -> None:
+    def deliver_ephemeral(self, room_id: int, text: SharedText, about_user: int | None) -> None:
         subscription = self.subscriptions.get(room_id)
         if subscription is None:
             return
@@ -397,7 +396,51 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             if about_user != self.user_id:
                 subscription.buffer.append(text)
             return
-        await self.send_shared(text)
+        self._deliver(text, room_id)
+
+    def _deliver(self, text: SharedText, room_id: int | None) -> None:
+        """Write now where the socket takes it (uvicorn: the frame built once), else queue
+        it behind what waits already; `_drain` sends the queue in order."""
+        if not self.outbox and self.write_shared is not None and self.write_shared(text.frame):
+            return
+        if len(self.outbox) >= OUTBOX_LIMIT:
+            self._drop_too_slow()
+            return
+        self._queue(room_id, text)
+
+    async def _drain(self) -> None:
+        try:
+            while self.outbox:
+                _room_id, item = self.outbox.pop(0)
+                if isinstance(item, int):
+                    self.outbox.clear()
+                    await super().close(code=item)
+                else:
+                    await self.send(text_data=item.text)
+        except Exception:  # the client went away meanwhile: disconnect() clears up
+            logger.debug("sending to %s stopped", self.connection_id, exc_info=True)
+            self.outbox.clear()
+        finally:
+            self.draining = None
+
+    def _queue(self, room_id: int | None, item: SharedText | int) -> None:
+        self.outbox.append((room_id, item))
+        if self.draining is None:
+            self.draining = asyncio.ensure_future(self._drain())
+
+    def _drop_queued(self, room_id: int) -> None:
+        self.outbox = [item for item in self.outbox if item[0] != room_id]
+
+    def _drop_too_slow(self) -> None:
+        """OUTBOX_LIMIT frames wait: the client does not read. Under uvicorn the TCP
+        connection is aborted (a close frame would wait behind what is not read);
+        elsewhere it is closed with 1013. It reconnects and catches up with `since`."""
+        logger.warning("%s: %s frames not taken, dropping it", self.connection_id, OUTBOX_LIMIT)
+        self.outbox.clear()
+        if self.abort is not None:
+            self.abort()
+        else:
+            self._queue(None, CLOSE_TOO_SLOW)
 
     async def control(self, action: dict[str, Any]) -> None:
         """Moderation and access changes, live (rooms.broadcast.*_control_on_commit)."""
@@ -417,18 +460,28 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
 
     async def _end_subscription(self, room_id: int, reason: str, ref: Any = None) -> None:
         if self.subscriptions.pop(room_id, None) is not None:
+            self._drop_queued(room_id)
             await self.hub.leave_room(room_id, self)
             # Leaving on request may be a quick tab switch; a ban or lost access is not.
             await self.keeper.leave(room_id, self.connection_id, grace=reason == "requested")
         await self.send_frame(frames.unsubscribed(room=room_id, reason=reason, ref=ref))
 
-    async def send_shared(self, text: SharedText) -> None:
-        """A frame many local sockets get: its ready bytes where the server takes them."""
-        if self.write_shared is None or not self.write_shared(text.frame):
-            await self.send(text_data=text.text)
-
     async def send_frame(self, frame: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(frame, separators=(",", ":"), ensure_ascii=False))
+        """A frame for this connection only (hello, replies, errors), after whatever of
+        the hub's frames still waits for the socket: e.g. `unsubscribed` after the
+        `moderation` frame that explains it."""
+        text = json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+        if self.outbox:
+            self._queue(None, SharedText(text))
+        else:
+            await self.send(text_data=text)
+
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        """Close after the frames that still wait (a `moderation` frame before 4403)."""
+        if self.outbox and isinstance(code, int) and not isinstance(code, bool):
+            self._queue(None, code)
+        else:
+            await super().close(code=code, reason=reason)
 
 
 def _unavailable() -> DomainError:

@@ -68,20 +68,15 @@ class Subscriber(Protocol):
     connection_id: str
     user_id: int
 
-    def write_room_event(self, room_id: int, event: Event) -> bool:
-        """Deliver one ordered room event without waiting; False: use `send_room_event`."""
+    def deliver_room_event(self, room_id: int, event: Event) -> None:
+        """Send one ordered room event, without waiting (a slow socket queues it)."""
 
-    async def send_room_event(self, room_id: int, event: Event) -> None:
-        """Send one ordered room event that `write_room_event` could not."""
+    def deliver_text(self, text: SharedText) -> None:
+        """Send an already encoded frame, without waiting."""
 
-    async def deliver_text(self, text: SharedText) -> None:
-        """Send an already encoded frame."""
-
-    async def deliver_ephemeral(
-        self, room_id: int, text: SharedText, about_user: int | None
-    ) -> None:
+    def deliver_ephemeral(self, room_id: int, text: SharedText, about_user: int | None) -> None:
         """Send a typing or presence frame of a room the connection is subscribed to
-        (`about_user`: whom a presence frame is about)."""
+        (`about_user`: whom a presence frame is about), without waiting."""
 
     async def control(self, action: dict[str, Any]) -> None:
         """Act on a moderation or access change (see rooms.broadcast.user_control_on_commit)."""
@@ -123,8 +118,7 @@ class RoomStream:
                 self.delivered += 1
                 for subscriber in list(self.subscribers):
                     try:
-                        if not subscriber.write_room_event(self.room_id, event):
-                            await subscriber.send_room_event(self.room_id, event)
+                        subscriber.deliver_room_event(self.room_id, event)
                     except Exception:  # one broken socket must not stop the others
                         logger.exception("delivery to %s failed", subscriber.connection_id)
         if self.pending and self.delivered is not None and self.repair is None:
@@ -258,7 +252,7 @@ class Hub:
             text = SharedText(message["text"])
             for subscriber in list(self.users.get(int(message.get("user", 0)), ())):
                 if subscriber.connection_id != message.get("except"):
-                    await subscriber.deliver_text(text)
+                    subscriber.deliver_text(text)
         elif kind == "user.control":
             for subscriber in list(self.users.get(int(message.get("user", 0)), ())):
                 await subscriber.control(message["action"])
@@ -267,9 +261,9 @@ class Hub:
             for subscriber in list(stream.subscribers if stream else ()):
                 await subscriber.control(dict(message["action"], room=int(message["room"])))
         elif kind == "room.ephemeral":
-            await self._deliver_ephemeral(message)
+            self._deliver_ephemeral(message)
 
-    async def _deliver_ephemeral(self, message: dict[str, Any]) -> None:
+    def _deliver_ephemeral(self, message: dict[str, Any]) -> None:
         """Typing and presence: not logged, no seq; to the room's settled subscribers."""
         stream = self.rooms.get(int(message["room"]))
         if stream is None:
@@ -279,7 +273,7 @@ class Hub:
         for subscriber in list(stream.subscribers):
             if skip_user is not None and getattr(subscriber, "user_id", None) == skip_user:
                 continue
-            await subscriber.deliver_ephemeral(room_id, text, message.get("about_user"))
+            subscriber.deliver_ephemeral(room_id, text, message.get("about_user"))
 
     async def resync(self) -> None:
         """Deliver what the log has beyond what each local room stream delivered."""

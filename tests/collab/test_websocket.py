@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import uvicorn
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosedError
 from websockets.protocol import State
 from websockets.server import ServerProtocol
 
@@ -164,3 +165,15 @@ async def test_the_writer_refuses_when_the_plain_send_would_wait_or_fail(
             break
         await asyncio.sleep(0.01)
     assert probe.write(frame) is False
+
+
+async def test_abort_drops_the_connection_without_a_close_frame(
+    served: tuple[Probe, int],
+) -> None:
+    probe = served[0]
+    async with _connected(served) as client:
+        probe.scope["extensions"][SHARED_FRAMES]["abort"]()
+
+        with pytest.raises(ConnectionClosedError) as closed:
+            await asyncio.wait_for(client.recv(), 5)
+        assert closed.value.rcvd is None  # no close frame: the TCP connection just ended

@@ -18,19 +18,19 @@ def _subscribing(user_id: int, room_id: int) -> ProtocolConsumer:
     return consumer
 
 
-async def test_the_users_own_arrival_is_not_kept_for_after_the_snapshot() -> None:
+def test_the_users_own_arrival_is_not_kept_for_after_the_snapshot() -> None:
     consumer = _subscribing(user_id=5, room_id=1)
 
-    await consumer.deliver_ephemeral(1, SharedText('{"type":"presence"}'), about_user=5)
+    consumer.deliver_ephemeral(1, SharedText('{"type":"presence"}'), about_user=5)
 
     assert consumer.subscriptions[1].buffer == []
 
 
-async def test_changes_of_others_and_counts_are_kept_in_order() -> None:
+def test_changes_of_others_and_counts_are_kept_in_order() -> None:
     consumer = _subscribing(user_id=5, room_id=1)
 
     other, counts = SharedText("other"), SharedText("counts")
-    await consumer.deliver_ephemeral(1, other, about_user=6)
-    await consumer.deliver_ephemeral(1, counts, about_user=None)
+    consumer.deliver_ephemeral(1, other, about_user=6)
+    consumer.deliver_ephemeral(1, counts, about_user=None)
 
     assert consumer.subscriptions[1].buffer == [other, counts]
