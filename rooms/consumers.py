@@ -409,13 +409,15 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         self._queue(room_id, text)
 
     async def _drain(self) -> None:
+        """Send the outbox in order: the shared frame where the socket takes it, else the
+        plain send, which waits until the socket takes it (or fails once it is gone)."""
         try:
             while self.outbox:
                 _room_id, item = self.outbox.pop(0)
                 if isinstance(item, int):
                     self.outbox.clear()
                     await super().close(code=item)
-                else:
+                elif self.write_shared is None or not self.write_shared(item.frame):
                     await self.send(text_data=item.text)
         except Exception:  # the client went away meanwhile: disconnect() clears up
             logger.debug("sending to %s stopped", self.connection_id, exc_info=True)
