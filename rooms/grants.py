@@ -21,7 +21,9 @@ models that way must call `bump_*` itself.
 
 from __future__ import annotations
 
+import logging
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +32,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 from rooms.models import Room
+
+logger = logging.getLogger(__name__)
 
 GRANT_SECONDS = 60.0  # a bound for what a missed bump could cost, not the mechanism
 MAX_GRANTS = 50_000  # per process; beyond it the process starts over
@@ -61,10 +65,14 @@ def versions(user_id: int, room_id: int) -> Versions:
 
 def granted_room(user_id: int, room_id: Any) -> tuple[Room | None, Versions | None]:
     """(room, None) if a valid grant says the user may post there; else (None, the
-    versions to make a grant with once the full check has passed)."""
+    versions to make a grant with once the full check has passed, or None: make none)."""
     if not isinstance(room_id, int) or isinstance(room_id, bool):
         return None, None  # the full check answers with the right error
-    current = versions(user_id, room_id)
+    try:
+        current = versions(user_id, room_id)
+    except Exception:  # the cache is unreachable: check in full, remember nothing
+        logger.warning("posting grants: cannot read versions", exc_info=True)
+        return None, None
     grant = _grants.get((user_id, room_id))
     if grant is not None and grant.versions == current and grant.expires > time.monotonic():
         return grant.room, None
@@ -100,8 +108,13 @@ def _bump_on_commit(keys: list[str]) -> None:
 
 
 def _bump(keys: list[str]) -> None:
-    token = time.monotonic_ns()
-    cache.set_many(dict.fromkeys(keys, token), VERSION_SECONDS)
+    """A new random token per bump (workers' clocks tell nothing about each other).
+    If the cache is unreachable the change still goes through: posts check in full
+    while it is down, and GRANT_SECONDS bounds a grant that a lost bump leaves valid."""
+    try:
+        cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), VERSION_SECONDS)
+    except Exception:
+        logger.warning("posting grants: cannot bump %s", keys, exc_info=True)
 
 
 # --- signal receivers (rooms/apps.py) ------------------------------------------------

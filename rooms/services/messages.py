@@ -97,14 +97,16 @@ def message_post(
     client_id = clean_client_id(client_id)
     thread_id = clean_optional_id(thread_id, "thread")
     room, made_under = grants.granted_room(user.pk, room_id)
+    granted = room is not None
     if room is None:
         room = selectors.access_room(user=user, room_id=room_id)
     try:
         body = clean_body(body)
         with transaction.atomic():
-            if made_under is not None:  # no grant: the full check, then remember it
+            if not granted:  # the full check, then a grant that remembers it
                 _ensure_may_write(user, room)
-                grants.remember(user.pk, room, made_under)
+                if made_under is not None:
+                    grants.remember(user.pk, room, made_under)
             root = _ensure_may_post_here(user, room, thread_id)
             seq = events.seq_next(room_id=room.pk)
             message = Message.objects.create(

@@ -178,3 +178,21 @@ def test_a_grant_expires(monkeypatch: pytest.MonkeyPatch, member: User, room: Ro
     monkeypatch.setattr(grants, "time", SimpleNamespace(monotonic=lambda: later))
 
     assert grants.granted_room(member.pk, room.pk)[0] is None
+
+
+def test_without_the_cache_posts_are_checked_in_full_and_changes_go_through(
+    monkeypatch: pytest.MonkeyPatch, member: User, lead: User, room: Room
+) -> None:
+    class Unreachable:
+        def get_many(self, *args: object) -> None:
+            raise ConnectionError("cache down")
+
+        set_many = get_many
+
+    monkeypatch.setattr(grants, "cache", Unreachable())
+    _post(member, room)
+    assert grants.granted_room(member.pk, room.pk) == (None, None)  # nothing remembered
+
+    _mute(member, lead, lead, room, room.initiative)  # the bump fails, the mute is stored
+
+    assert _refused(member, room) == "muted"
