@@ -24,12 +24,13 @@ import logging
 import os
 import threading
 import weakref
-from collections import deque
 from typing import Any
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from collab.inorder import InOrder
 
 logger = logging.getLogger(__name__)
 
@@ -156,24 +157,11 @@ class _OrderedPublisher:
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self.pending: deque[tuple[Any, str, dict[str, Any]]] = deque()
-        self.draining: asyncio.Task[None] | None = None
+        self.queue: InOrder[tuple[Any, str, dict[str, Any]]] = InOrder(_group_send)
 
     def submit(self, layer: Any, group: str, message: dict[str, Any]) -> None:
         """From any thread."""
-        self.loop.call_soon_threadsafe(self._add, layer, group, message)
-
-    def _add(self, layer: Any, group: str, message: dict[str, Any]) -> None:
-        self.pending.append((layer, group, message))
-        if self.draining is None:
-            self.draining = self.loop.create_task(self._drain())
-
-    async def _drain(self) -> None:
-        try:
-            while self.pending:
-                await _group_send(*self.pending.popleft())
-        finally:
-            self.draining = None
+        self.loop.call_soon_threadsafe(self.queue.add, (layer, group, message))
 
 
 _publishers_lock = threading.Lock()
@@ -186,11 +174,12 @@ async def drained() -> None:
     """Wait until the publishes handed to this event loop have gone out (for a graceful
     stop, and for tests that close the channel layer's connections afterwards)."""
     publisher = _publishers.get(asyncio.get_running_loop())
-    while publisher is not None and publisher.draining is not None:
-        await asyncio.shield(publisher.draining)
+    if publisher is not None:
+        await publisher.queue.drained()
 
 
-async def _group_send(layer: Any, group: str, message: dict[str, Any]) -> None:
+async def _group_send(publish: tuple[Any, str, dict[str, Any]]) -> None:
+    layer, group, message = publish
     try:
         # Bounded: publishes go out one after another, so one that hangs (Redis gone
         # quiet) must not hold back the rest. A lost one is filled from the log.

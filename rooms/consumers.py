@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import public_user, user_language
 from collab.errors import DomainError
+from collab.inorder import InOrder
 from collab.websocket import SHARED_FRAMES, SharedText
 from presence.conf import presence_setting
 from presence.services import get_keeper
@@ -80,8 +81,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         super().__init__(*args, **kwargs)
         # What the socket could not take yet, in order, with its room (None: no room):
         # a frame, or the code of a close that must follow the frames before it.
-        self.outbox: list[tuple[int | None, SharedText | int]] = []
-        self.draining: asyncio.Future[None] | None = None
+        self.outbox: InOrder[tuple[int | None, SharedText | int]] = InOrder(self._send_queued)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """channels' `__call__` for a consumer without a channel of its own: one plain
@@ -147,9 +147,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         """Leave every room and the user's group on this process."""
         if not hasattr(self, "connection_id"):
             return
-        self.outbox.clear()
-        if self.draining is not None:
-            self.draining.cancel()
+        self.outbox.stop()
         for room_id in list(self.subscriptions):
             await self.hub.leave_room(room_id, self)
             await self.keeper.leave(room_id, self.connection_id)
@@ -400,38 +398,26 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
 
     def _deliver(self, text: SharedText, room_id: int | None) -> None:
         """Write now where the socket takes it (uvicorn: the frame built once), else queue
-        it behind what waits already; `_drain` sends the queue in order."""
+        it behind what waits already; the outbox sends it in order (`_send_queued`)."""
         if not self.outbox and self.write_shared is not None and self.write_shared(text.frame):
             return
         if len(self.outbox) >= OUTBOX_LIMIT:
             self._drop_too_slow()
             return
-        self._queue(room_id, text)
+        self.outbox.add((room_id, text))
 
-    async def _drain(self) -> None:
-        """Send the outbox in order: the shared frame where the socket takes it, else the
+    async def _send_queued(self, queued: tuple[int | None, SharedText | int]) -> None:
+        """The outbox's next item: the shared frame where the socket takes it, else the
         plain send, which waits until the socket takes it (or fails once it is gone)."""
-        try:
-            while self.outbox:
-                _room_id, item = self.outbox.pop(0)
-                if isinstance(item, int):
-                    self.outbox.clear()
-                    await super().close(code=item)
-                elif self.write_shared is None or not self.write_shared(item.frame):
-                    await self.send(text_data=item.text)
-        except Exception:  # the client went away meanwhile: disconnect() clears up
-            logger.debug("sending to %s stopped", self.connection_id, exc_info=True)
+        item = queued[1]
+        if isinstance(item, int):
             self.outbox.clear()
-        finally:
-            self.draining = None
-
-    def _queue(self, room_id: int | None, item: SharedText | int) -> None:
-        self.outbox.append((room_id, item))
-        if self.draining is None:
-            self.draining = asyncio.ensure_future(self._drain())
+            await super().close(code=item)
+        elif self.write_shared is None or not self.write_shared(item.frame):
+            await self.send(text_data=item.text)
 
     def _drop_queued(self, room_id: int) -> None:
-        self.outbox = [item for item in self.outbox if item[0] != room_id]
+        self.outbox.keep_only(lambda queued: queued[0] != room_id)
 
     def _drop_too_slow(self) -> None:
         """OUTBOX_LIMIT frames wait: the client does not read. Under uvicorn the TCP
@@ -442,7 +428,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         if self.abort is not None:
             self.abort()
         else:
-            self._queue(None, CLOSE_TOO_SLOW)
+            self.outbox.add((None, CLOSE_TOO_SLOW))
 
     async def control(self, action: dict[str, Any]) -> None:
         """Moderation and access changes, live (rooms.broadcast.*_control_on_commit)."""
@@ -474,14 +460,14 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         `moderation` frame that explains it."""
         text = json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
         if self.outbox:
-            self._queue(None, SharedText(text))
+            self.outbox.add((None, SharedText(text)))
         else:
             await self.send(text_data=text)
 
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
         """Close after the frames that still wait (a `moderation` frame before 4403)."""
         if self.outbox and isinstance(code, int) and not isinstance(code, bool):
-            self._queue(None, code)
+            self.outbox.add((None, code))
         else:
             await super().close(code=code, reason=reason)
 

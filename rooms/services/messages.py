@@ -34,7 +34,8 @@ class Posted:
 def _ensure_may_write(user: User, room: Room) -> None:
     """The rules for any change to what a room shows (post, edit), in this order:
     the room takes new content, the user may post there, no mute. (No ban either:
-    `selectors.access_room`, which every writer calls first, refuses banned users.)"""
+    `selectors.access_room`, which every writer calls first, refuses banned users;
+    a post with a valid grant, rooms/grants.py, skips both: the grant stands for them.)"""
     if permissions.is_read_only(room):
         raise forbidden(_("Dieser Raum ist archiviert: hier kann man nur noch lesen."))
     if not permissions.can_post(user, room):

@@ -68,6 +68,7 @@ class Probe:
         self.send: Any = None
         self.protocol: LeanWebSocketProtocol | None = None
         self.accepted = asyncio.Event()
+        self.finished = asyncio.Event()  # the server told the app the client is gone
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         self.scope, self.send = scope, send
@@ -76,6 +77,7 @@ class Probe:
         self.accepted.set()
         while (await receive())["type"] != "websocket.disconnect":
             pass
+        self.finished.set()
 
     @property
     def write(self) -> Any:
@@ -97,8 +99,9 @@ async def served() -> AsyncIterator[tuple[Probe, int]]:
     )
     server = uvicorn.Server(config)
     task = asyncio.ensure_future(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
+    async with asyncio.timeout(5):
+        while not server.started:  # uvicorn offers no event for it
+            await asyncio.sleep(0.01)
     try:
         yield probe, port
     finally:
@@ -160,11 +163,8 @@ async def test_the_writer_refuses_when_the_plain_send_would_wait_or_fail(
 
         await probe.send({"type": "websocket.close", "code": 4000})
         assert probe.write(frame) is False
-    for _ in range(100):
-        if protocol.disconnected:
-            break
-        await asyncio.sleep(0.01)
-    assert probe.write(frame) is False
+    await asyncio.wait_for(probe.finished.wait(), 5)
+    assert protocol.disconnected and probe.write(frame) is False
 
 
 async def test_abort_drops_the_connection_without_a_close_frame(

@@ -24,13 +24,14 @@ class Socket:
     `full`), an abort, and the ASGI send (which waits while `full`)."""
 
     def __init__(self, *, full: bool) -> None:
-        self.full = full
+        self.readable = asyncio.Event()  # the client reads: the socket takes frames
+        if not full:
+            self.readable.set()
         self.frames: list[Any] = []
         self.aborted = False
-        self.drained = asyncio.Event()
 
     def write(self, frame: bytes) -> bool:
-        if self.full:
+        if not self.readable.is_set():
             return False
         self.frames.append(frame[2:].decode())  # a short unmasked text frame: 2 header bytes
         return True
@@ -39,10 +40,8 @@ class Socket:
         self.aborted = True
 
     async def send(self, message: dict[str, Any]) -> None:
-        while self.full:
-            await asyncio.sleep(0.01)
+        await self.readable.wait()
         self.frames.append(message.get("text") or message)
-        self.drained.set()
 
 
 def _connected(socket: Socket) -> ProtocolConsumer:
@@ -76,11 +75,10 @@ async def test_a_full_socket_does_not_hold_up_the_others() -> None:
         await asyncio.wait_for(stream.receive(_event(seq)), 1)
 
     assert _seqs(fine.frames) == [1, 2, 3]
-    assert stuck.frames == [] and slow_consumer.draining is not None  # waiting to send
+    assert stuck.frames == [] and slow_consumer.outbox.task is not None  # waiting to send
 
-    stuck.full = False  # the client reads again
-    await asyncio.wait_for(stuck.drained.wait(), 1)
-    await asyncio.wait_for(slow_consumer.draining or asyncio.sleep(0), 1)
+    stuck.readable.set()  # the client reads again
+    await asyncio.wait_for(slow_consumer.outbox.drained(), 1)
     assert _seqs(stuck.frames) == [1, 2, 3]
 
 
@@ -91,9 +89,9 @@ async def test_the_connections_own_frames_and_its_close_follow_what_waits() -> N
     await consumer.send_frame({"type": "unsubscribed", "room": ROOM, "reason": "banned"})
     await consumer.close(code=4403)
 
-    socket.full = False
-    assert consumer.draining is not None
-    await asyncio.wait_for(consumer.draining, 1)
+    socket.readable.set()
+    assert consumer.outbox.task is not None
+    await asyncio.wait_for(consumer.outbox.drained(), 1)
 
     kinds = [json.loads(f)["type"] if isinstance(f, str) else f["type"] for f in socket.frames]
     assert kinds == ["event", "unsubscribed", "websocket.close"]
@@ -110,6 +108,5 @@ async def test_an_overflowing_outbox_drops_the_connection(
     for seq in range(1, 5):
         consumer.deliver_room_event(ROOM, Event.of(_event(seq)))
 
-    assert socket.aborted and consumer.outbox == []
-    if consumer.draining is not None:
-        consumer.draining.cancel()
+    assert socket.aborted and len(consumer.outbox) == 0
+    consumer.outbox.stop()
