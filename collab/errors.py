@@ -101,6 +101,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             % {"fields": _summarise_validation(data)},
             "errors": data,
         }
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's parser message is English-only and names the parser's internals.
+        response.data = {"code": "parse_error", "detail": _("Das ist kein gültiges JSON.")}
     elif isinstance(exc, exceptions.APIException):
         response.data = {
             "code": exc.get_codes() if isinstance(exc.get_codes(), str) else "error",

@@ -500,6 +500,25 @@ def test_post_with_missing_or_wrong_fields_is_400(
     assert not Message.objects.exists()
 
 
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_post_with_malformed_json_is_400_with_a_translated_detail(
+    api_as: ApiAs, member: User, room: Room, language: str
+) -> None:
+    response = api_as(member).post(
+        _messages_url(room),
+        data=b"{kaputt",
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "parse_error",
+        "detail": {"de": "Das ist kein gültiges JSON.", "en": "This is not valid JSON."}[language],
+    }
+    assert not Message.objects.exists()
+
+
 def test_post_to_a_members_only_room_by_a_non_member_is_403(
     api_as: ApiAs, outsider: User, private_room: Room
 ) -> None:
