@@ -19,14 +19,13 @@ from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Profile
-from collab.asgi import application
 from initiatives import services as initiative_services
 from initiatives.models import Category, Initiative
 from presence.store import MemoryStore, RedisStore
 from rooms import services as room_services
 from rooms.models import Room
 from tests.realtime import stop_realtime
-from tests.rooms.helpers import orm  # the one way tests reach the ORM (also imported from here)
+from tests.rooms.helpers import open_socket
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -229,10 +228,6 @@ class Client:
 Connect = Callable[[User], Awaitable[Client]]
 
 
-def _token_key(user: User) -> str:
-    return Token.objects.get(user=user).key
-
-
 @pytest_asyncio.fixture
 async def connect() -> AsyncIterator[Connect]:
     """Open token-authenticated connections, each past its `hello`; the ones still open
@@ -240,13 +235,7 @@ async def connect() -> AsyncIterator[Connect]:
     clients: list[Client] = []
 
     async def open_connection(user: User) -> Client:
-        key = await orm(_token_key, user)
-        comm = WebsocketCommunicator(
-            application, "/ws/", headers=[(b"authorization", f"Token {key}".encode())]
-        )
-        connected, _ = await comm.connect(timeout=RECV_TIMEOUT)
-        assert connected
-        client = Client(comm, user)
+        client = Client(await open_socket(user), user)
         clients.append(client)
         hello = await client.recv()
         assert hello["type"] == "hello", hello

@@ -20,10 +20,10 @@ from tests.presence.conftest import (
     GRACE,
     Connect,
     MakePerson,
-    orm,
     public,
     realtime,
 )
+from tests.rooms.helpers import orm
 
 pytestmark = realtime
 

@@ -12,7 +12,8 @@ from django.contrib.auth.models import User
 
 from rooms import services as room_services
 from rooms.models import Room
-from tests.presence.conftest import Connect, orm, public, realtime
+from tests.presence.conftest import Connect, public, realtime
+from tests.rooms.helpers import orm
 
 pytestmark = realtime
 

@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group, User
 from accounts.selectors import MODERATORS_GROUP
 from moderation.services.restrictions import member_ban, member_mute
 from rooms.models import Room
-from tests.presence.conftest import AFTER_GRACE, Connect, MakePerson, orm, public, realtime
+from tests.presence.conftest import AFTER_GRACE, Connect, MakePerson, public, realtime
+from tests.rooms.helpers import orm
 
 pytestmark = realtime
 

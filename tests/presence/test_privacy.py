@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
 from rooms.models import Room
-from tests.presence.conftest import AFTER_GRACE, Connect, orm, public, realtime
+from tests.presence.conftest import AFTER_GRACE, Connect, public, realtime
+from tests.rooms.helpers import orm
 
 pytestmark = realtime
 

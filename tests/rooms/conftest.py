@@ -11,19 +11,17 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import Group, User
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Profile
 from accounts.selectors import MODERATORS_GROUP
-from collab.asgi import application
 from initiatives import services as initiative_services
 from initiatives.models import Category, Initiative
 from rooms import services as room_services
 from rooms.models import Room
-from tests.rooms.helpers import RECV_TIMEOUT, Client, orm
+from tests.rooms.helpers import RECV_TIMEOUT, Client, open_socket
 
 MakePerson = Callable[..., User]
 Connect = Callable[[User], Awaitable[Client]]
@@ -123,10 +121,6 @@ def api_as() -> Callable[[User], APIClient]:
     return client
 
 
-def _token_key(user: User) -> str:
-    return Token.objects.get(user=user).key
-
-
 @pytest_asyncio.fixture
 async def connect() -> AsyncIterator[Connect]:
     """Open websocket connections (token auth), each past its `hello`; all of them are
@@ -134,13 +128,7 @@ async def connect() -> AsyncIterator[Connect]:
     clients: list[Client] = []
 
     async def open_connection(user: User) -> Client:
-        key = await orm(_token_key, user)
-        comm = WebsocketCommunicator(
-            application, "/ws/", headers=[(b"authorization", f"Token {key}".encode())]
-        )
-        connected, _ = await comm.connect(timeout=RECV_TIMEOUT)
-        assert connected
-        client = Client(comm, user)
+        client = Client(await open_socket(user), user)
         clients.append(client)
         client.hello = await client.recv()
         return client

@@ -13,9 +13,11 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 from django.db import connection, transaction
+from rest_framework.authtoken.models import Token
 
+from collab.asgi import application
 from collab.db import db_async
-from rooms import services
+from rooms import broadcast, services
 from rooms.models import Room
 from rooms.services import Posted
 
@@ -68,6 +70,26 @@ SIDE_FRAMES = {"presence", "typing"}
 async def orm(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a sync (ORM, service) call from an async test, as the consumer does."""
     return await db_async(fn)(*args, **kwargs)
+
+
+def _token_key(user: User) -> str:
+    return Token.objects.get(user=user).key
+
+
+async def open_socket(user: User) -> WebsocketCommunicator:
+    """A websocket of `user` (token auth), connected; its `hello` is the first frame.
+
+    Waits first until the publishes this test made so far have gone out: otherwise a
+    live frame of something done before the socket existed (a mute's notification)
+    can still reach it, on Redis now and then, ahead of the reply a test waits for."""
+    await broadcast.drained()
+    key = await orm(_token_key, user)
+    comm = WebsocketCommunicator(
+        application, "/ws/", headers=[(b"authorization", f"Token {key}".encode())]
+    )
+    connected, _ = await comm.connect(timeout=RECV_TIMEOUT)
+    assert connected
+    return comm
 
 
 async def committed(fn: Callable[[], T]) -> T:
