@@ -103,6 +103,9 @@ def message_post(
         room = selectors.access_room(user=user, room_id=room_id)
     try:
         body = clean_body(body)
+        # Rendered before the seq `UPDATE`, which locks the room's row to the commit:
+        # the room's other posts need not wait for markdown and nh3.
+        html = render_markdown(body)
         with transaction.atomic():
             if not granted:  # the full check, then a grant that remembers it
                 _ensure_may_write(user, room)
@@ -115,7 +118,7 @@ def message_post(
                 author=user,
                 thread=root,
                 body=body,
-                html=render_markdown(body),
+                html=html,
                 client_id=client_id,
                 seq=seq,
             )
