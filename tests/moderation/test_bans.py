@@ -6,13 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 from django.test import Client as PageClient
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from collab.asgi import application
 from collab.ws_auth import user_for_token, user_with_profile
 from initiatives.models import Initiative
 from moderation import selectors, services
@@ -21,7 +19,7 @@ from rooms import selectors as room_selectors
 from rooms.models import Room
 from tests.factories import PASSWORD
 from tests.moderation.conftest import ApiAs, Connect, realtime
-from tests.rooms.helpers import RECV_TIMEOUT, Client, cid, orm
+from tests.rooms.helpers import RECV_TIMEOUT, Client, cid, open_socket, orm
 
 BANS = "/api/moderation/bans/"
 
@@ -187,14 +185,10 @@ async def test_a_globally_banned_person_connecting_anew_gets_4401(
         duration=None,
         reason="x",
     )
-    key = await orm(lambda: Token.objects.get(user=author).key)
-    comm = WebsocketCommunicator(
-        application, "/ws/", headers=[(b"authorization", f"Token {key}".encode())]
-    )
-    connected, _ = await comm.connect(timeout=RECV_TIMEOUT)
+    comm = await open_socket(author)  # the handshake is accepted, then closed
 
-    assert connected
     assert (await comm.receive_output(timeout=RECV_TIMEOUT))["code"] == 4401
+    key = await orm(lambda: Token.objects.get(user=author).key)
     assert not (await user_for_token(key)).is_authenticated
     assert not (await user_with_profile(author)).is_authenticated
 
