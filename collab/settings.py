@@ -152,7 +152,7 @@ CHANNEL_CAPACITY = env_int("KLIMA_CHANNEL_CAPACITY", 10_000)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "collab.channel_layers.HubRedisChannelLayer",
             "CONFIG": {
                 "hosts": [
                     {
@@ -180,7 +180,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "BACKEND": "collab.channel_layers.HubInMemoryChannelLayer",
             "CONFIG": {"capacity": CHANNEL_CAPACITY, "expiry": 60},
         }
     }

@@ -8,6 +8,10 @@ the fan-out (rooms/fanout.py) or the client's `since` fills the gap from there.
 
 Groups: `room.<id>` and `user.<id>`; each worker process joins a group once
 (rooms/fanout.py), so one publish costs one channel-layer message per process.
+The publishing process's own hub gets the message directly, not through the
+channel layer (`serve_locally`): its connections see the event without a round
+trip to Redis, and the layer carries it only to the other processes
+(collab/channel_layers.py).
 
 A publish after commit runs in the database thread. It is handed to the
 worker's event loop and not waited for: the writer (a `send` waiting for its
@@ -19,12 +23,13 @@ publishes one after another, in commit order.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import os
 import threading
 import weakref
-from typing import Any
+from typing import Any, Protocol
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
@@ -35,6 +40,15 @@ from collab.inorder import InOrder
 logger = logging.getLogger(__name__)
 
 PUBLISH_TIMEOUT_SECONDS = 5.0
+
+
+class LocalHub(Protocol):
+    """A process's receiving end (rooms.fanout.Hub), as publishing sees it."""
+
+    channel: str | None
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Deliver a published message to this process's connections."""
 
 
 def group_for_room(room_id: int) -> str:
@@ -99,9 +113,6 @@ async def room_ephemeral_async(
     """Typing and presence frames: not logged, no seq, sent at once (from the event loop).
     `except_user` does not get it; `about_user` names the user a presence frame is about
     (a connection of that user that is still subscribing has it in its snapshot)."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
     message = {
         "type": "room.ephemeral",
         "room": room_id,
@@ -110,7 +121,7 @@ async def room_ephemeral_async(
         "about_user": about_user,
     }
     try:
-        await layer.group_send(group_for_room(room_id), message)
+        await _send(group_for_room(room_id), message)
     except Exception:  # presence and typing are best effort; the next change corrects it
         logger.warning("publishing to room %s failed", room_id, exc_info=True)
 
@@ -141,12 +152,12 @@ def _publish(group: str, message: dict[str, Any]) -> None:
             if publisher is None:
                 publisher = _publishers[loop] = _OrderedPublisher(loop)
         try:
-            publisher.submit(layer, group, message)
+            publisher.submit(group, message)
             return
         except RuntimeError:  # the loop is closing: publish from here instead
             pass
     try:
-        async_to_sync(layer.group_send)(group, message)
+        async_to_sync(_send)(group, message)
     except Exception:  # the log keeps the event; clients and the fan-out catch up by seq
         logger.exception("publishing to %s failed", group)
 
@@ -157,11 +168,15 @@ class _OrderedPublisher:
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self.queue: InOrder[tuple[Any, str, dict[str, Any]]] = InOrder(_group_send)
+        self.queue: InOrder[tuple[str, dict[str, Any]]] = InOrder(_send_bounded)
 
-    def submit(self, layer: Any, group: str, message: dict[str, Any]) -> None:
-        """From any thread."""
-        self.loop.call_soon_threadsafe(self.queue.add, (layer, group, message))
+    def submit(self, group: str, message: dict[str, Any]) -> None:
+        """From any thread. The sending task starts in a context of its own, not the
+        database thread's copy of its caller's: the local delivery may itself call the
+        database (a moderation control), which asgiref refuses from inside a call."""
+        self.loop.call_soon_threadsafe(
+            self.queue.add, (group, message), context=contextvars.Context()
+        )
 
 
 _publishers_lock = threading.Lock()
@@ -178,14 +193,45 @@ async def drained() -> None:
         await publisher.queue.drained()
 
 
-async def _group_send(publish: tuple[Any, str, dict[str, Any]]) -> None:
-    layer, group, message = publish
+async def _send_bounded(publish: tuple[str, dict[str, Any]]) -> None:
+    group, message = publish
     try:
         # Bounded: publishes go out one after another, so one that hangs (Redis gone
         # quiet) must not hold back the rest. A lost one is filled from the log.
-        await asyncio.wait_for(layer.group_send(group, message), PUBLISH_TIMEOUT_SECONDS)
+        await asyncio.wait_for(_send(group, message), PUBLISH_TIMEOUT_SECONDS)
     except Exception:  # the log keeps the event; clients and the fan-out catch up by seq
         logger.exception("publishing to %s failed", group)
+
+
+async def _send(group: str, message: dict[str, Any]) -> None:
+    """This process's connections first (no round trip, and untouched by a Redis that
+    hangs), then the other processes through the channel layer."""
+    hub = _local_hubs.get(asyncio.get_running_loop())
+    if hub is not None:
+        try:
+            await hub.dispatch(message)
+        except Exception:  # a local failure must not keep the other processes from it
+            logger.exception("local delivery of %s failed", message.get("type"))
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.group_send(group, message, exclude=hub.channel if hub else None)
+
+
+_local_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LocalHub] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def serve_locally(hub: LocalHub) -> None:
+    """Make `hub` the receiving end of the running event loop's own publishes
+    (rooms.fanout.Hub.start, once its channel exists)."""
+    _local_hubs[asyncio.get_running_loop()] = hub
+
+
+def stop_serving_locally(hub: LocalHub) -> None:
+    loop = asyncio.get_running_loop()
+    if _local_hubs.get(loop) is hub:
+        del _local_hubs[loop]
 
 
 def _serving_loop() -> asyncio.AbstractEventLoop | None:

@@ -30,7 +30,7 @@ from channels.layers import get_channel_layer
 
 from collab.db import db_async
 from collab.websocket import SharedText
-from rooms import selectors
+from rooms import broadcast, selectors
 from rooms.broadcast import group_for_room, group_for_user
 
 logger = logging.getLogger(__name__)
@@ -151,7 +151,9 @@ class RoomStream:
 
 class Hub:
     """This process's end of the channel layer: one channel, joined to each group that a
-    local connection needs, dispatching to the local connections."""
+    local connection needs, dispatching to the local connections. The process's own
+    publishes come to `dispatch` directly (rooms.broadcast.serve_locally); the channel
+    brings the other processes' (collab.channel_layers: read in batches)."""
 
     def __init__(self) -> None:
         self.layer = get_channel_layer()
@@ -167,7 +169,9 @@ class Hub:
             await self.started.wait()
             return
         self._starting = True
-        self.channel = await self.layer.new_channel(f"hub.{uuid.uuid4().hex[:8]}.")
+        # A general channel (no `!`): this hub is its one reader (collab.channel_layers).
+        self.channel = f"hub.{uuid.uuid4().hex}"
+        broadcast.serve_locally(self)
         self.tasks = [
             asyncio.ensure_future(self._receive_loop()),
             asyncio.ensure_future(self._every(RESYNC_SECONDS, self.resync)),
@@ -176,6 +180,7 @@ class Hub:
         self.started.set()
 
     async def stop(self) -> None:
+        broadcast.stop_serving_locally(self)
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
@@ -228,7 +233,7 @@ class Hub:
         assert self.channel is not None
         while True:
             try:
-                message = await self.layer.receive(self.channel)
+                messages = await self.layer.receive_many(self.channel)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -237,12 +242,14 @@ class Hub:
                 await self._refresh_groups()
                 await self.resync()
                 continue
-            try:
-                await self._dispatch(message)
-            except Exception:
-                logger.exception("dispatching %s failed", message.get("type"))
+            for message in messages:
+                try:
+                    await self.dispatch(message)
+                except Exception:
+                    logger.exception("dispatching %s failed", message.get("type"))
 
-    async def _dispatch(self, message: dict[str, Any]) -> None:
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Deliver one published message to the local connections it concerns."""
         kind = message.get("type")
         if kind == "room.event":
             stream = self.rooms.get(int(message["room"]))

@@ -11,7 +11,7 @@ from channels.layers import get_channel_layer
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from rooms import broadcast, services
+from rooms import broadcast, fanout, services
 from rooms.models import Message, Room, RoomEvent
 from rooms.rendering import message_variants
 from tests.rooms.conftest import Connect
@@ -272,3 +272,32 @@ async def test_frames_published_by_one_process_arrive_in_commit_order(
 
     received = [frame["n"] for frame in await client.take(80)]
     assert received == list(range(40)) * 2
+
+
+async def test_own_publishes_reach_local_sockets_directly_and_the_layer_only_for_others(
+    connect: Connect, lead: User, member: User, room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The publishing process's hub has the event at once (rooms.broadcast.serve_locally);
+    the channel layer carries it to the other processes' hubs, never back to its own."""
+    reader = await connect(member)
+    await reader.subscribe(room.pk)
+    layer = get_channel_layer()
+    sent: list[tuple[str, str | None]] = []  # room events only (presence may come too)
+    layer_group_send = layer.group_send
+
+    async def spy(group: str, message: dict[str, Any], *, exclude: str | None = None) -> None:
+        if message["type"] == "room.event":
+            sent.append((group, exclude))
+        await layer_group_send(group, message, exclude=exclude)
+
+    monkeypatch.setattr(layer, "group_send", spy)
+    other_process = "hub.other-process"
+    await layer.group_add(broadcast.group_for_room(room.pk), other_process)
+
+    ack = await (await connect(lead)).post(room.pk, "Lokal zuerst")
+
+    event = await reader.event()
+    assert (event["seq"], event["data"]["body"]) == (ack["seq"], "Lokal zuerst")
+    assert sent == [(broadcast.group_for_room(room.pk), fanout.get_hub().channel)]
+    assert [m["seq"] for m in await layer.receive_many(other_process)] == [ack["seq"]]
+    await reader.nothing()

@@ -1,0 +1,144 @@
+"""The channel layers the workers run on: channels' own, plus what the hub needs.
+
+A worker's hub (rooms/fanout.py) is the only reader of its channel and the only
+member of the groups it joins, and it delivers its own process's publishes at once
+(rooms/broadcast.py). So it needs two things the stock layers lack:
+
+- `group_send(..., exclude=channel)`: send to every member of the group but the
+  publisher's own hub, which already has the message;
+- `receive_many(channel)`: wait for the next message and take what else is waiting
+  with it, instead of one channel-layer round trip (and, in channels-redis, four
+  Redis commands and three tasks) per message.
+
+On Redis, a group send is one script (the stock one takes four round trips) and a
+receive is one `BZMPOP` for up to RECEIVE_BATCH messages. The hub's channel is a
+general channel (no `!`), so messages carry no `__asgi_channel__` list and go
+through no per-process receive buffer. What channels-redis keeps in a backup set
+while a message is handled (so that a cancelled `receive()` puts it back) is left
+out: the hub's receive is cancelled only when the worker stops, and a room event
+that does not arrive is read from the room's log (rooms/fanout.py). Redis 7.0 or
+newer (BZMPOP) and one Redis host (no sharding) are required.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from channels.exceptions import ChannelFull
+from channels.layers import InMemoryChannelLayer
+from channels_redis.core import RedisChannelLayer
+from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
+
+RECEIVE_BATCH = 100
+
+# KEYS[1]: the group. ARGV: group member cutoff, channel key prefix, excluded channel,
+# message, now, expiry (s), capacity, message cutoff. Returns the number of channels
+# over capacity and the process-local (`!`) members, which need their own message.
+_GROUP_SEND_SCRIPT = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
+local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+local over, specific = 0, {}
+for _, channel in ipairs(members) do
+    if channel ~= ARGV[3] then
+        if string.find(channel, '!', 1, true) then
+            table.insert(specific, channel)
+        else
+            local key = ARGV[2] .. channel
+            redis.call('ZREMRANGEBYSCORE', key, 0, ARGV[8])
+            if redis.call('ZCARD', key) < tonumber(ARGV[7]) then
+                redis.call('ZADD', key, ARGV[5], ARGV[4])
+                redis.call('EXPIRE', key, ARGV[6])
+            else
+                over = over + 1
+            end
+        end
+    end
+end
+return {over, specific}
+"""
+
+
+class HubRedisChannelLayer(RedisChannelLayer):
+    """channels-redis with a one-round-trip group send and a batched receive."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.ring_size != 1:
+            raise ImproperlyConfigured("The channel layer takes exactly one Redis host.")
+        if self.channel_capacity:
+            raise ImproperlyConfigured("The channel layer takes one `capacity` for all.")
+        self._group_send_script: Any = None
+
+    async def group_send(
+        self, group: str, message: dict[str, Any], *, exclude: str | None = None
+    ) -> None:
+        """Send `message` to each member of `group` but `exclude`, in one Redis script."""
+        assert self.require_valid_group_name(group), "Group name not valid"
+        connection = self.connection(0)
+        if self._group_send_script is None:
+            self._group_send_script = connection.register_script(_GROUP_SEND_SCRIPT)
+        now = time.time()
+        over, specific = await self._group_send_script(
+            keys=[self._group_key(group)],
+            args=[
+                int(now) - self.group_expiry,
+                self.prefix,
+                exclude or "",
+                self.serialize(message),
+                now,
+                int(self.expiry),
+                self.capacity,
+                int(now) - int(self.expiry),
+            ],
+            client=connection,
+        )
+        for channel in specific:  # a process-local channel: channels-redis's own way
+            try:
+                await self.send(channel.decode(), message)
+            except ChannelFull:
+                over += 1
+        if over:
+            logger.warning("%s channel(s) of group %s over capacity: message dropped", over, group)
+
+    async def receive_many(self, channel: str, limit: int = RECEIVE_BATCH) -> list[dict[str, Any]]:
+        """Wait for the next message on the general channel `channel`; return it with
+        up to `limit - 1` more that wait behind it, oldest first."""
+        assert "!" not in channel, "receive_many reads general channels"
+        assert self.require_valid_channel_name(channel, receive=True)
+        connection = self.connection(0)
+        key = self.prefix + channel
+        while True:
+            popped = await connection.bzmpop(self.brpop_timeout, 1, [key], min=True, count=limit)
+            if popped is not None:
+                return [self.deserialize(member) for member, _score in popped[1]]
+
+
+class HubInMemoryChannelLayer(InMemoryChannelLayer):
+    """channels' in-memory layer (one process) with the same two additions."""
+
+    async def group_send(
+        self, group: str, message: dict[str, Any], *, exclude: str | None = None
+    ) -> None:
+        assert isinstance(message, dict), "Message is not a dict"
+        self.require_valid_group_name(group)
+        self._clean_expired()
+        for channel in list(self.groups.get(group, ())):
+            if channel == exclude:
+                continue
+            try:
+                await self.send(channel, message)
+            except ChannelFull:
+                logger.warning("channel %s of group %s over capacity: dropped", channel, group)
+
+    async def receive_many(self, channel: str, limit: int = RECEIVE_BATCH) -> list[dict[str, Any]]:
+        batch = [await self.receive(channel)]
+        queue = self.channels.get(channel)
+        while queue is not None and not queue.empty() and len(batch) < limit:
+            batch.append(queue.get_nowait()[1])
+        if queue is not None and queue.empty():
+            self.channels.pop(channel, None)
+        return batch
