@@ -15,6 +15,13 @@ uvicorn` loads it by import path); figures in docs/performance.md:
   would wait or fail (write buffer full, closing, closed); the consumer then queues
   the frame for the plain send, so back-pressure and the close handshake stay
   uvicorn's. `abort` drops a connection whose client stopped reading.
+- One write per socket per loop pass. Shared frames written in the same pass of the
+  event loop (a batch of events from Redis, several commits that came in at once)
+  wait in `_PendingWrites` and go out joined, one `send()` system call per socket
+  instead of one per frame: the system call is most of a delivery's cost. Under
+  load, batches grow and a delivery gets cheaper; a lone event costs one pass of
+  the loop's ready queue, not a timer. A plain send (an `ack`, a close) first
+  writes what waits for its socket, so frames keep the order they were given in.
 - Memory. uvicorn keeps an `asyncio.Queue` (four deques, ~3 KB) per connection for
   the few messages between socket and application, an `asyncio.Event` (a deque) for
   flow control, and the parsed handshake request and response (~3.5 KB of header
@@ -27,6 +34,7 @@ uvicorn` loads it by import path); figures in docs/performance.md:
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -124,6 +132,50 @@ class Flag:
         return True
 
 
+class _PendingWrites:
+    """The shared frames of one event loop pass, per socket, written at its end."""
+
+    __slots__ = ("frames", "loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.frames: dict[LeanWebSocketProtocol, list[bytes]] = {}
+
+    def add(self, protocol: LeanWebSocketProtocol, frame: bytes) -> None:
+        frames = self.frames.get(protocol)
+        if frames is not None:
+            frames.append(frame)
+            return
+        if not self.frames:
+            self.loop.call_soon(self.flush)
+        self.frames[protocol] = [frame]
+
+    def flush(self) -> None:
+        pending, self.frames = self.frames, {}
+        for protocol, frames in pending.items():
+            protocol.write_now(frames)
+
+    def flush_one(self, protocol: LeanWebSocketProtocol) -> None:
+        frames = self.frames.pop(protocol, None)
+        if frames is not None:
+            protocol.write_now(frames)
+
+    def drop(self, protocol: LeanWebSocketProtocol) -> None:
+        self.frames.pop(protocol, None)
+
+
+_pending_writes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _PendingWrites] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _pending_writes_of(loop: asyncio.AbstractEventLoop) -> _PendingWrites:
+    pending = _pending_writes.get(loop)
+    if pending is None:
+        pending = _pending_writes[loop] = _PendingWrites(loop)
+    return pending
+
+
 class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
     """uvicorn's sans-I/O websocket protocol with shared frames and less memory."""
 
@@ -148,26 +200,37 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
             }
 
     async def send(self, message: Any) -> None:
+        _pending_writes_of(self.loop).flush_one(self)  # what was given before goes first
         await super().send(message)
         if self.handshake_complete:
             self.response = None  # type: ignore[assignment]  # only the handshake uses it
 
     def write_shared(self, frame: bytes) -> bool:
-        """Write a frame built by `SharedText`; False where the plain send would have
-        to wait (write buffer full) or refuse (closing, closed): use it then."""
-        if (
+        """Write a frame built by `SharedText` at the end of this loop pass; False where
+        the plain send would have to wait (write buffer full) or refuse (closing,
+        closed): use it then."""
+        if not self.writable.is_set() or not self._open():
+            return False
+        _pending_writes_of(self.loop).add(self, frame)
+        return True
+
+    def write_now(self, frames: list[bytes]) -> None:
+        """The frames of one loop pass, in one write (dropped if the socket closed since:
+        a close frame may have gone out, and nothing may follow it)."""
+        if self._open():
+            self.transport.write(frames[0] if len(frames) == 1 else b"".join(frames))
+
+    def _open(self) -> bool:
+        return not (
             self.close_sent
             or self.disconnected
             or not self.handshake_complete
-            or not self.writable.is_set()
             or self.conn.state is not State.OPEN
             or self.transport.is_closing()
-        ):
-            return False
-        self.transport.write(frame)
-        return True
+        )
 
     def abort_connection(self) -> None:
         """Drop the TCP connection of a client that does not read what it is sent: a
         close frame would wait behind the unread data (rooms.consumers OUTBOX_LIMIT)."""
+        _pending_writes_of(self.loop).drop(self)
         self.transport.abort()

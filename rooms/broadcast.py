@@ -120,10 +120,7 @@ async def room_ephemeral_async(
         "except_user": except_user,
         "about_user": about_user,
     }
-    try:
-        await _send(group_for_room(room_id), message)
-    except Exception:  # presence and typing are best effort; the next change corrects it
-        logger.warning("publishing to room %s failed", room_id, exc_info=True)
+    await _send(group_for_room(room_id), message)  # best effort: failures are logged
 
 
 def user_control_on_commit(*, user_id: int, action: dict[str, Any]) -> None:
@@ -163,20 +160,32 @@ def _publish(group: str, message: dict[str, Any]) -> None:
 
 
 class _OrderedPublisher:
-    """One event loop's publishes, sent one after another in the order of the commits
-    (a `moderation` frame before the `unsubscribed` it explains, as without the hand-off)."""
+    """One event loop's publishes in the order of the commits (a `moderation` frame
+    before the `unsubscribed` it explains, as without the hand-off): first to this
+    process's connections, then, in a queue of its own, to the other processes. So
+    the local deliveries of commits that came in together go out in one pass (and one
+    write per socket, collab/websocket.py), not one per Redis round trip."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self.queue: InOrder[tuple[str, dict[str, Any]]] = InOrder(_send_bounded)
+        self.here: InOrder[tuple[str, dict[str, Any]]] = InOrder(self._deliver_here)
+        self.others: InOrder[tuple[str, dict[str, Any]]] = InOrder(_send_to_others)
 
     def submit(self, group: str, message: dict[str, Any]) -> None:
-        """From any thread. The sending task starts in a context of its own, not the
+        """From any thread. The delivering task starts in a context of its own, not the
         database thread's copy of its caller's: the local delivery may itself call the
         database (a moderation control), which asgiref refuses from inside a call."""
         self.loop.call_soon_threadsafe(
-            self.queue.add, (group, message), context=contextvars.Context()
+            self.here.add, (group, message), context=contextvars.Context()
         )
+
+    async def _deliver_here(self, publish: tuple[str, dict[str, Any]]) -> None:
+        await _deliver_here(publish[1])
+        self.others.add(publish)
+
+    async def drained(self) -> None:
+        await self.here.drained()
+        await self.others.drained()
 
 
 _publishers_lock = threading.Lock()
@@ -190,31 +199,41 @@ async def drained() -> None:
     stop, and for tests that close the channel layer's connections afterwards)."""
     publisher = _publishers.get(asyncio.get_running_loop())
     if publisher is not None:
-        await publisher.queue.drained()
-
-
-async def _send_bounded(publish: tuple[str, dict[str, Any]]) -> None:
-    group, message = publish
-    try:
-        # Bounded: publishes go out one after another, so one that hangs (Redis gone
-        # quiet) must not hold back the rest. A lost one is filled from the log.
-        await asyncio.wait_for(_send(group, message), PUBLISH_TIMEOUT_SECONDS)
-    except Exception:  # the log keeps the event; clients and the fan-out catch up by seq
-        logger.exception("publishing to %s failed", group)
+        await publisher.drained()
 
 
 async def _send(group: str, message: dict[str, Any]) -> None:
     """This process's connections first (no round trip, and untouched by a Redis that
     hangs), then the other processes through the channel layer."""
+    await _deliver_here(message)
+    await _send_to_others((group, message))
+
+
+async def _deliver_here(message: dict[str, Any]) -> None:
     hub = _local_hubs.get(asyncio.get_running_loop())
-    if hub is not None:
-        try:
-            await hub.dispatch(message)
-        except Exception:  # a local failure must not keep the other processes from it
-            logger.exception("local delivery of %s failed", message.get("type"))
+    if hub is None:
+        return
+    try:
+        await hub.dispatch(message)
+    except Exception:  # a local failure must not keep the other processes from it
+        logger.exception("local delivery of %s failed", message.get("type"))
+
+
+async def _send_to_others(publish: tuple[str, dict[str, Any]]) -> None:
+    group, message = publish
     layer = get_channel_layer()
-    if layer is not None:
-        await layer.group_send(group, message, exclude=hub.channel if hub else None)
+    if layer is None:
+        return
+    hub = _local_hubs.get(asyncio.get_running_loop())
+    try:
+        # Bounded: publishes go out one after another, so one that hangs (Redis gone
+        # quiet) must not hold back the rest. A lost one is filled from the log.
+        await asyncio.wait_for(
+            layer.group_send(group, message, exclude=hub.channel if hub else None),
+            PUBLISH_TIMEOUT_SECONDS,
+        )
+    except Exception:  # the log keeps the event; clients and the fan-out catch up by seq
+        logger.exception("publishing to %s failed", group)
 
 
 _local_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LocalHub] = (

@@ -177,3 +177,51 @@ async def test_abort_drops_the_connection_without_a_close_frame(
         with pytest.raises(ConnectionClosedError) as closed:
             await asyncio.wait_for(client.recv(), 5)
         assert closed.value.rcvd is None  # no close frame: the TCP connection just ended
+
+
+def _count_writes(protocol: LeanWebSocketProtocol) -> list[bytes]:
+    """What the protocol hands its transport, write by write (the transport still gets it)."""
+    writes: list[bytes] = []
+    transport_write = protocol.transport.write
+
+    def write(data: bytes) -> None:
+        writes.append(bytes(data))
+        transport_write(data)
+
+    protocol.transport.write = write  # type: ignore[method-assign]
+    return writes
+
+
+async def test_frames_of_one_loop_pass_go_out_in_one_write_in_order(
+    served: tuple[Probe, int],
+) -> None:
+    probe = served[0]
+    async with _connected(served) as client:
+        protocol: LeanWebSocketProtocol = probe.write.__self__
+        writes = _count_writes(protocol)
+        frames = [SharedText(text).frame for text in ("eins", "zwei", "drei")]
+
+        assert all(probe.write(frame) for frame in frames)
+        assert writes == []  # not yet: at the end of this pass
+        assert await _received(client, 3) == ["eins", "zwei", "drei"]
+        assert writes == [b"".join(frames)]
+
+        assert probe.write(frames[0]) is True  # a lone frame: its own write, unjoined
+        assert await _received(client, 1) == ["eins"]
+        assert writes[1:] == [frames[0]]
+
+
+async def test_an_aborted_connection_gets_none_of_the_frames_still_waiting(
+    served: tuple[Probe, int],
+) -> None:
+    probe = served[0]
+    async with _connected(served) as client:
+        protocol: LeanWebSocketProtocol = probe.write.__self__
+        writes = _count_writes(protocol)
+
+        assert probe.write(SharedText("zu spät").frame) is True
+        probe.scope["extensions"][SHARED_FRAMES]["abort"]()
+
+        with pytest.raises(ConnectionClosedError):
+            await asyncio.wait_for(client.recv(), 5)
+        assert writes == []
