@@ -34,6 +34,7 @@ uvicorn` loads it by import path); figures in docs/performance.md:
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from typing import Any
 
@@ -41,6 +42,8 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from websockets.frames import Frame, Opcode
 from websockets.http11 import Request
 from websockets.protocol import State
+
+logger = logging.getLogger(__name__)
 
 SHARED_FRAMES = "klima.shared_frames"
 
@@ -153,7 +156,10 @@ class _PendingWrites:
     def flush(self) -> None:
         pending, self.frames = self.frames, {}
         for protocol, frames in pending.items():
-            protocol.write_now(frames)
+            try:
+                protocol.write_now(frames)
+            except Exception:  # one broken socket must not keep the others' frames
+                logger.exception("writing to a websocket failed")
 
     def flush_one(self, protocol: LeanWebSocketProtocol) -> None:
         frames = self.frames.pop(protocol, None)

@@ -225,3 +225,25 @@ async def test_an_aborted_connection_gets_none_of_the_frames_still_waiting(
         with pytest.raises(ConnectionClosedError):
             await asyncio.wait_for(client.recv(), 5)
         assert writes == []
+
+
+async def test_a_socket_whose_write_fails_does_not_keep_the_others_frames(
+    served: tuple[Probe, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    probe = served[0]
+    async with _connected(served):
+        broken: LeanWebSocketProtocol = probe.write.__self__
+        write_broken = probe.write
+        probe.accepted.clear()
+        async with _connected(served) as second:
+
+            def fail(data: bytes) -> None:
+                raise OSError("kaputt")
+
+            broken.transport.write = fail  # type: ignore[method-assign]
+            assert write_broken(SharedText("eins").frame) is True
+            assert probe.write(SharedText("eins").frame) is True
+
+            assert await _received(second, 1) == ["eins"]
+            assert "writing to a websocket failed" in caplog.text
+            del broken.transport.write  # the real one again, for a clean close
