@@ -33,15 +33,21 @@ def _renderer() -> MarkdownIt:
     return md
 
 
-def sanitize_html(html: str) -> str:
-    return nh3.clean(
-        html,
+@lru_cache(maxsize=1)
+def _cleaner() -> nh3.Cleaner:
+    # Built once: `nh3.clean` builds the same sanitizer on every call (20 µs a
+    # message against 8.5 µs with a kept one; docs/performance.md).
+    return nh3.Cleaner(
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(ALLOWED_URL_SCHEMES),
         link_rel=LINK_REL,
         strip_comments=True,
-    ).strip()
+    )
+
+
+def sanitize_html(html: str) -> str:
+    return _cleaner().clean(html).strip()
 
 
 def render_markdown(source: str) -> str:
