@@ -17,7 +17,9 @@ through no per-process receive buffer. What channels-redis keeps in a backup set
 while a message is handled (so that a cancelled `receive()` puts it back) is left
 out: the hub's receive is cancelled only when the worker stops, and a room event
 that does not arrive is read from the room's log (rooms/fanout.py). Redis 7.0 or
-newer (BZMPOP) and one Redis host (no sharding) are required.
+newer (BZMPOP) and one Redis host (no sharding) are required. The subclass uses
+channels-redis's own helpers (`connection`, `_group_key`, `serialize`), so
+pyproject.toml pins channels-redis to the 4.3 line it was written against.
 """
 
 from __future__ import annotations
@@ -113,8 +115,16 @@ class HubRedisChannelLayer(RedisChannelLayer):
         key = self.prefix + channel
         while True:
             popped = await connection.bzmpop(self.brpop_timeout, 1, [key], min=True, count=limit)
-            if popped is not None:
-                return [self.deserialize(member) for member, _score in popped[1]]
+            if popped is None:
+                continue
+            messages = []
+            for member, _score in popped[1]:
+                try:  # one message that does not decode must not cost the others
+                    messages.append(self.deserialize(member))
+                except Exception:
+                    logger.exception("dropped a message on %s that does not decode", channel)
+            if messages:
+                return messages
 
 
 class HubInMemoryChannelLayer(InMemoryChannelLayer):

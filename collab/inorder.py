@@ -33,6 +33,11 @@ class InOrder(Generic[T]):
         """What waits, not counting an item being handled right now."""
         return len(self.items)
 
+    @property
+    def busy(self) -> bool:
+        """An item is being handled or waits (an empty queue may still be busy)."""
+        return self.task is not None
+
     def add(self, item: T) -> None:
         self.items.append(item)
         if self.task is None:

@@ -138,10 +138,9 @@ class Flag:
 class _PendingWrites:
     """The shared frames of one event loop pass, per socket, written at its end."""
 
-    __slots__ = ("frames", "loop")
+    __slots__ = ("frames",)  # no reference to its loop: it is the key it is kept under
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
+    def __init__(self) -> None:
         self.frames: dict[LeanWebSocketProtocol, list[bytes]] = {}
 
     def add(self, protocol: LeanWebSocketProtocol, frame: bytes) -> None:
@@ -150,7 +149,7 @@ class _PendingWrites:
             frames.append(frame)
             return
         if not self.frames:
-            self.loop.call_soon(self.flush)
+            asyncio.get_running_loop().call_soon(self.flush)
         self.frames[protocol] = [frame]
 
     def flush(self) -> None:
@@ -178,7 +177,7 @@ _pending_writes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _PendingWr
 def _pending_writes_of(loop: asyncio.AbstractEventLoop) -> _PendingWrites:
     pending = _pending_writes.get(loop)
     if pending is None:
-        pending = _pending_writes[loop] = _PendingWrites(loop)
+        pending = _pending_writes[loop] = _PendingWrites()
     return pending
 
 

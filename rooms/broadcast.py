@@ -159,17 +159,23 @@ def _publish(group: str, message: dict[str, Any]) -> None:
         logger.exception("publishing to %s failed", group)
 
 
+# A publish as it goes to the other processes: group, message, and the channel of
+# this process's hub, which had it directly (None: no hub here, all get it).
+Publish = tuple[str, dict[str, Any], str | None]
+
+
 class _OrderedPublisher:
     """One event loop's publishes in the order of the commits (a `moderation` frame
-    before the `unsubscribed` it explains, as without the hand-off): first to this
-    process's connections, then, in a queue of its own, to the other processes. So
-    the local deliveries of commits that came in together go out in one pass (and one
-    write per socket, collab/websocket.py), not one per Redis round trip."""
+    before the `unsubscribed` it explains, as without the hand-off), to this process's
+    connections and, in a queue of its own, to the other processes. So the local
+    deliveries of commits that came in together go out in one pass (and one write per
+    socket, collab/websocket.py), not one per Redis round trip, and a local delivery
+    that waits (a moderation control on a slow socket) holds back no other process."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self.here: InOrder[tuple[str, dict[str, Any]]] = InOrder(self._deliver_here)
-        self.others: InOrder[tuple[str, dict[str, Any]]] = InOrder(_send_to_others)
+        self.here: InOrder[tuple[str, dict[str, Any]]] = InOrder(self._deliver)
+        self.others: InOrder[Publish] = InOrder(_send_to_others)
 
     def submit(self, group: str, message: dict[str, Any]) -> None:
         """From any thread. The delivering task starts in a context of its own, not the
@@ -179,9 +185,10 @@ class _OrderedPublisher:
             self.here.add, (group, message), context=contextvars.Context()
         )
 
-    async def _deliver_here(self, publish: tuple[str, dict[str, Any]]) -> None:
-        await _deliver_here(publish[1])
+    async def _deliver(self, item: tuple[str, dict[str, Any]]) -> None:
+        hub, publish = _addressed(*item)
         self.others.add(publish)
+        await _deliver_locally(hub, publish[1])
 
     async def drained(self) -> None:
         await self.here.drained()
@@ -203,14 +210,21 @@ async def drained() -> None:
 
 
 async def _send(group: str, message: dict[str, Any]) -> None:
-    """This process's connections first (no round trip, and untouched by a Redis that
-    hangs), then the other processes through the channel layer."""
-    await _deliver_here(message)
-    await _send_to_others((group, message))
+    """At once, from the event loop: this process's connections first (no round trip,
+    and untouched by a Redis that hangs), then the other processes."""
+    hub, publish = _addressed(group, message)
+    await _deliver_locally(hub, message)
+    await _send_to_others(publish)
 
 
-async def _deliver_here(message: dict[str, Any]) -> None:
+def _addressed(group: str, message: dict[str, Any]) -> tuple[LocalHub | None, Publish]:
+    """This process's hub, if any, and the publish for the others, which leaves out the
+    hub that delivers it here (decided now: a hub that starts later gets it from Redis)."""
     hub = _local_hubs.get(asyncio.get_running_loop())
+    return hub, (group, message, hub.channel if hub is not None else None)
+
+
+async def _deliver_locally(hub: LocalHub | None, message: dict[str, Any]) -> None:
     if hub is None:
         return
     try:
@@ -219,18 +233,16 @@ async def _deliver_here(message: dict[str, Any]) -> None:
         logger.exception("local delivery of %s failed", message.get("type"))
 
 
-async def _send_to_others(publish: tuple[str, dict[str, Any]]) -> None:
-    group, message = publish
+async def _send_to_others(publish: Publish) -> None:
+    group, message, exclude = publish
     layer = get_channel_layer()
     if layer is None:
         return
-    hub = _local_hubs.get(asyncio.get_running_loop())
     try:
         # Bounded: publishes go out one after another, so one that hangs (Redis gone
         # quiet) must not hold back the rest. A lost one is filled from the log.
         await asyncio.wait_for(
-            layer.group_send(group, message, exclude=hub.channel if hub else None),
-            PUBLISH_TIMEOUT_SECONDS,
+            layer.group_send(group, message, exclude=exclude), PUBLISH_TIMEOUT_SECONDS
         )
     except Exception:  # the log keeps the event; clients and the fan-out catch up by seq
         logger.exception("publishing to %s failed", group)

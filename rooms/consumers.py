@@ -399,7 +399,9 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
     def _deliver(self, text: SharedText, room_id: int | None) -> None:
         """Write now where the socket takes it (uvicorn: the frame built once), else queue
         it behind what waits already; the outbox sends it in order (`_send_queued`)."""
-        if not self.outbox and self.write_shared is not None and self.write_shared(text.frame):
+        # Not while the outbox is busy, even with nothing waiting: the frame it is sending
+        # may be waiting for the socket, and this one must not overtake it.
+        if not self.outbox.busy and self.write_shared is not None and self.write_shared(text.frame):
             return
         if len(self.outbox) >= OUTBOX_LIMIT:
             self._drop_too_slow()
@@ -452,6 +454,8 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             await self.hub.leave_room(room_id, self)
             # Leaving on request may be a quick tab switch; a ban or lost access is not.
             await self.keeper.leave(room_id, self.connection_id, grace=reason == "requested")
+        elif reason != "requested":
+            return  # another control ended it meanwhile and said so (one `unsubscribed`)
         await self.send_frame(frames.unsubscribed(room=room_id, reason=reason, ref=ref))
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
@@ -459,14 +463,14 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         the hub's frames still waits for the socket: e.g. `unsubscribed` after the
         `moderation` frame that explains it."""
         text = json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
-        if self.outbox:
+        if self.outbox.busy:
             self.outbox.add((None, SharedText(text)))
         else:
             await self.send(text_data=text)
 
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
         """Close after the frames that still wait (a `moderation` frame before 4403)."""
-        if self.outbox and isinstance(code, int) and not isinstance(code, bool):
+        if self.outbox.busy and isinstance(code, int) and not isinstance(code, bool):
             self.outbox.add((None, code))
         else:
             await super().close(code=code, reason=reason)

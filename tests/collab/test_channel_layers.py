@@ -144,3 +144,26 @@ def test_redis_layer_refuses_what_its_one_script_cannot_serve() -> None:
         HubRedisChannelLayer(hosts=[host, host])
     with pytest.raises(ImproperlyConfigured):
         HubRedisChannelLayer(hosts=[host], channel_capacity={"hub.*": 10})
+
+
+# Redis only, and defined only where Redis is (the in-memory layer keeps the objects:
+# there is nothing to decode), so no pass of the suite skips it.
+if REDIS_URL:
+
+    async def test_a_message_that_does_not_decode_costs_only_itself(
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        layer = _make("redis", capacity=5)
+        assert isinstance(layer, HubRedisChannelLayer)
+        try:
+            await layer.group_add("room.1", "hub.reader")
+            await layer.group_send("room.1", {"seq": 1})
+            bad = {b"kein msgpack": time.time()}
+            await layer.connection(0).zadd(layer.prefix + "hub.reader", bad)
+            await layer.group_send("room.1", {"seq": 2})
+
+            with caplog.at_level(logging.ERROR, logger="collab.channel_layers"):
+                assert await _next(layer, "hub.reader") == [{"seq": 1}, {"seq": 2}]
+            assert "does not decode" in caplog.text
+        finally:
+            await layer.flush()

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from rooms import broadcast, fanout, services
+from rooms import realtime as rooms_realtime
 from rooms.models import Message, Room, RoomEvent
 from rooms.rendering import message_variants
 from tests.rooms.conftest import Connect
@@ -300,4 +301,62 @@ async def test_own_publishes_reach_local_sockets_directly_and_the_layer_only_for
     assert (event["seq"], event["data"]["body"]) == (ack["seq"], "Lokal zuerst")
     assert sent == [(broadcast.group_for_room(room.pk), fanout.get_hub().channel)]
     assert [m["seq"] for m in await layer.receive_many(other_process)] == [ack["seq"]]
+    await reader.nothing()
+
+
+async def test_a_local_delivery_that_waits_holds_back_no_other_process(
+    connect: Connect, lead: User, room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A moderation control may wait on a slow socket; the other workers still get the
+    process's publishes (rooms.broadcast: the queue to them is filled first)."""
+    await connect(lead)  # starts this loop's hub
+    hub = fanout.get_hub()
+    release = asyncio.Event()
+    hub_dispatch = hub.dispatch
+
+    async def stuck(message: dict[str, Any]) -> None:
+        await release.wait()
+        await hub_dispatch(message)
+
+    monkeypatch.setattr(hub, "dispatch", stuck)
+    other_process = "hub.other-process"
+    await get_channel_layer().group_add(broadcast.group_for_room(room.pk), other_process)
+
+    try:
+        ack = await (await connect(lead)).post(room.pk, "Trotzdem raus")
+        received = await asyncio.wait_for(get_channel_layer().receive_many(other_process), 5)
+        assert [m["seq"] for m in received] == [ack["seq"]]
+    finally:
+        release.set()
+
+
+async def test_two_controls_that_end_one_subscription_say_so_once(
+    connect: Connect, member: User, room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A recheck that is still reading the database when a ban's unsubscribe ends the
+    subscription (both from the hub, which two tasks feed) adds no second frame."""
+    reader = await connect(member)
+    await reader.subscribe(room.pk)
+    reading = asyncio.Event()
+    answer = asyncio.Event()
+
+    async def slow_may_read_room(**kwargs: Any) -> bool:
+        reading.set()
+        await answer.wait()
+        return False
+
+    monkeypatch.setattr(rooms_realtime, "may_read_room", slow_may_read_room)
+    hub = fanout.get_hub()
+
+    def control(action: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "room.control", "room": room.pk, "action": action}
+
+    recheck = asyncio.ensure_future(hub.dispatch(control({"do": "recheck"})))
+    await asyncio.wait_for(reading.wait(), 5)
+    ban = {"do": "unsubscribe", "reason": "banned"}
+    await hub.dispatch(control(ban))
+    answer.set()
+    await asyncio.wait_for(recheck, 5)
+
+    assert await reader.recv() == {"type": "unsubscribed", "room": room.pk, "reason": "banned"}
     await reader.nothing()
