@@ -48,7 +48,7 @@ class LocalHub(Protocol):
     channel: str | None
 
     async def dispatch(self, message: dict[str, Any]) -> None:
-        """Deliver a published message to this process's connections."""
+        """Deliver a published message to this process's connections; never raises."""
 
 
 def group_for_room(room_id: int) -> str:
@@ -225,12 +225,8 @@ def _addressed(group: str, message: dict[str, Any]) -> tuple[LocalHub | None, Pu
 
 
 async def _deliver_locally(hub: LocalHub | None, message: dict[str, Any]) -> None:
-    if hub is None:
-        return
-    try:
-        await hub.dispatch(message)
-    except Exception:  # a local failure must not keep the other processes from it
-        logger.exception("local delivery of %s failed", message.get("type"))
+    if hub is not None:
+        await hub.dispatch(message)  # logs its own failures (rooms.fanout.Hub.dispatch)
 
 
 async def _send_to_others(publish: Publish) -> None:

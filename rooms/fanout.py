@@ -243,13 +243,18 @@ class Hub:
                 await self.resync()
                 continue
             for message in messages:
-                try:
-                    await self.dispatch(message)
-                except Exception:
-                    logger.exception("dispatching %s failed", message.get("type"))
+                await self.dispatch(message)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
-        """Deliver one published message to the local connections it concerns."""
+        """Deliver one published message to the local connections it concerns (from the
+        channel and from this process's publisher alike). A failure is logged here: it
+        must not stop the messages after it, whichever of the two brought them."""
+        try:
+            await self._dispatch(message)
+        except Exception:
+            logger.exception("dispatching %s failed", message.get("type"))
+
+    async def _dispatch(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
         if kind == "room.event":
             stream = self.rooms.get(int(message["room"]))

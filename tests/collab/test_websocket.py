@@ -66,7 +66,6 @@ class Probe:
     def __init__(self) -> None:
         self.scope: dict[str, Any] = {}
         self.send: Any = None
-        self.protocol: LeanWebSocketProtocol | None = None
         self.accepted = asyncio.Event()
         self.finished = asyncio.Event()  # the server told the app the client is gone
 
@@ -82,6 +81,12 @@ class Probe:
     @property
     def write(self) -> Any:
         return self.scope["extensions"][SHARED_FRAMES]["write"]
+
+    @property
+    def protocol(self) -> LeanWebSocketProtocol:
+        """The protocol object of the latest connection (the writer is its method)."""
+        protocol: LeanWebSocketProtocol = self.write.__self__
+        return protocol
 
 
 @pytest.fixture
@@ -140,7 +145,7 @@ async def test_the_handshake_is_not_kept_but_the_scope_has_the_headers(
 ) -> None:
     probe = served[0]
     async with _connected(served, additional_headers={"X-Probe": "1"}):
-        protocol: LeanWebSocketProtocol = probe.write.__self__
+        protocol = probe.protocol
 
         assert protocol.request is None and protocol.response is None
         assert (b"x-probe", b"1") in probe.scope["headers"]
@@ -152,7 +157,7 @@ async def test_the_writer_refuses_when_the_plain_send_would_wait_or_fail(
 ) -> None:
     probe = served[0]
     async with _connected(served) as client:
-        protocol: LeanWebSocketProtocol = probe.write.__self__
+        protocol = probe.protocol
         frame = SharedText("x").frame
 
         protocol.pause_writing()  # the transport's buffer is over its high-water mark
@@ -197,7 +202,7 @@ async def test_frames_of_one_loop_pass_go_out_in_one_write_in_order(
 ) -> None:
     probe = served[0]
     async with _connected(served) as client:
-        protocol: LeanWebSocketProtocol = probe.write.__self__
+        protocol = probe.protocol
         writes = _count_writes(protocol)
         frames = [SharedText(text).frame for text in ("eins", "zwei", "drei")]
 
@@ -216,7 +221,7 @@ async def test_an_aborted_connection_gets_none_of_the_frames_still_waiting(
 ) -> None:
     probe = served[0]
     async with _connected(served) as client:
-        protocol: LeanWebSocketProtocol = probe.write.__self__
+        protocol = probe.protocol
         writes = _count_writes(protocol)
 
         assert probe.write(SharedText("zu spät").frame) is True
@@ -232,7 +237,7 @@ async def test_a_socket_whose_write_fails_does_not_keep_the_others_frames(
 ) -> None:
     probe = served[0]
     async with _connected(served):
-        broken: LeanWebSocketProtocol = probe.write.__self__
+        broken = probe.protocol
         write_broken = probe.write
         probe.accepted.clear()
         async with _connected(served) as second:
