@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,19 +111,10 @@ def message_post(
                 if made_under is not None:
                     grants.remember(user.pk, room, made_under)
             root = _ensure_may_post_here(user, room, thread_id)
-            seq = events.seq_next(room_id=room.pk)
-            message = Message.objects.create(
-                room=room,
-                author=user,
-                thread=root,
-                body=body,
-                html=html,
-                client_id=client_id,
-                seq=seq,
+            message = Message(
+                room=room, author=user, thread=root, body=body, html=html, client_id=client_id
             )
-            if root is not None:
-                Message.objects.filter(pk=root.pk).update(reply_count=F("reply_count") + 1)
-            events.message_event(message=message, kind=RoomEvent.Kind.MESSAGE_CREATED, seq=seq)
+            seq = events.log_new_message(message=message)
     except (IntegrityError, DomainError):
         # A retry (same client_id) of a stored post gets the first answer again, even
         # where a rule would refuse a new post now (slow mode, a mute since then). The

@@ -206,7 +206,16 @@ def test_an_edit_and_a_reaction_or_reply_to_the_same_message_at_once_both_succee
             other_holds_room.set()
             return seq
 
+        log_new_message = events.log_new_message
+
+        def reply_interleaved(*, message: object) -> int:
+            # A reply takes the room's seq and its root's row in one statement there.
+            edit_holds_message.wait(timeout=1)
+            other_holds_room.set()
+            return log_new_message(message=message)
+
         monkeypatch.setattr(events, "seq_next", interleaved)
+        monkeypatch.setattr(events, "log_new_message", reply_interleaved)
         join_edit = _in_thread("edit", _edit_job(room, message))
         join_other = _in_thread("other", second)
         errors = [join_edit(), join_other()]
