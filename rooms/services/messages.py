@@ -102,19 +102,18 @@ def message_post(
         room = selectors.access_room(user=user, room_id=room_id)
     try:
         body = clean_body(body)
-        # Rendered before the seq `UPDATE`, which locks the room's row to the commit:
-        # the room's other posts need not wait for markdown and nh3.
         html = render_markdown(body)
-        with transaction.atomic():
-            if not granted:  # the full check, then a grant that remembers it
-                _ensure_may_write(user, room)
-                if made_under is not None:
-                    grants.remember(user.pk, room, made_under)
-            root = _ensure_may_post_here(user, room, thread_id)
-            message = Message(
-                room=room, author=user, thread=root, body=body, html=html, client_id=client_id
-            )
-            seq = events.log_new_message(message=message)
+        # The checks only read: what writes (and locks the room's row) is one step at
+        # the end, atomic by itself (events.log_new_message).
+        if not granted:  # the full check, then a grant that remembers it
+            _ensure_may_write(user, room)
+            if made_under is not None:
+                grants.remember(user.pk, room, made_under)
+        root = _ensure_may_post_here(user, room, thread_id)
+        message = Message(
+            room=room, author=user, thread=root, body=body, html=html, client_id=client_id
+        )
+        seq = events.log_new_message(message=message)
     except (IntegrityError, DomainError):
         # A retry (same client_id) of a stored post gets the first answer again, even
         # where a rule would refuse a new post now (slow mode, a mute since then). The

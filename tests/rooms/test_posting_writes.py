@@ -12,7 +12,7 @@ from collab.errors import DomainError
 from rooms import services
 from rooms.models import Message, Room, RoomEvent
 from rooms.services import events
-from tests.rooms.helpers import cid
+from tests.rooms.helpers import cid, realtime
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +104,24 @@ def test_a_granted_post_writes_in_one_statement_on_postgresql(member: User, room
     ]
     # SQLite runs in the process: there the seq, the message and the log entry go one by one.
     assert len(writes) == (1 if connection.vendor == "postgresql" else 3), writes
+
+
+@realtime  # commits for real (and brings back what the migrations loaded)
+def test_outside_a_transaction_a_post_is_its_own_and_a_retry_gets_the_first_answer(
+    member: User, room: Room
+) -> None:
+    services.message_post(user=member, room_id=room.pk, body="Erster", client_id=cid())
+    client_id = cid()
+
+    with CaptureQueriesContext(connection) as queries:
+        first = services.message_post(
+            user=member, room_id=room.pk, body="Zweiter", client_id=client_id
+        )
+    again = services.message_post(user=member, room_id=room.pk, body="Zweiter", client_id=client_id)
+
+    sql = [q["sql"] for q in queries.captured_queries]
+    if connection.vendor == "postgresql":  # no BEGIN, no COMMIT: the statement commits itself
+        assert len(sql) == 1 and sql[0].startswith("WITH room_seq AS"), sql
+    assert (again.created, again.message.pk, again.seq) == (False, first.message.pk, first.seq)
+    assert Message.objects.filter(room=room).count() == 2
+    assert list(RoomEvent.objects.filter(room=room).values_list("seq", flat=True)) == [1, 2]
