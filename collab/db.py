@@ -15,7 +15,11 @@ HTTP views are not affected: Django opens and closes theirs per request.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import SyncToAsync
@@ -49,3 +53,45 @@ class DatabaseThreadCall(SyncToAsync):
 
 # Used as a function or decorator, like channels' database_sync_to_async.
 db_async = DatabaseThreadCall
+
+
+class DatabaseThreads:
+    """A few database threads of their own, for one kind of call that may run side by
+    side with itself (posting: rooms/realtime.py), each thread keeping its connection
+    as the database thread does.
+
+    Why: every call of a worker's event loop goes through its one database thread, and
+    a post there mostly waits, for PostgreSQL and for the Redis read of the posting
+    grants, and for the GIL back after each wait while the loop fans out. Posts that
+    wait side by side get through more of them per second (bench/, docs/performance.md).
+    Safe for posting since a post's write is one statement that locks only its room's
+    row until it commits (rooms/services/events.py), and a connection handles its
+    frames one after another, so its posts keep their order. With `threads` = 0 the
+    calls go to the database thread like every other (SQLite: one writer at a time
+    anyway, and its in-memory test database refuses a second one).
+    """
+
+    def __init__(self, threads: int) -> None:
+        self.threads = threads
+        # Its threads start with the first call, in the worker process.
+        self.executor = ThreadPoolExecutor(threads, "posting") if threads else None
+
+    def wrap(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        if self.executor is None:
+            return db_async(fn)
+        return DatabaseThreadCall(fn, thread_sensitive=False, executor=self.executor)
+
+    async def close_connections(self) -> None:
+        """Close the connection each thread keeps (tests: before the test database goes).
+        One job per thread, all held at a barrier until each thread has one."""
+        if self.executor is None:
+            return
+        barrier = threading.Barrier(self.threads)
+
+        def close() -> None:
+            barrier.wait(timeout=10)
+            connections.close_all()
+
+        loop = asyncio.get_running_loop()
+        jobs = [loop.run_in_executor(self.executor, close) for _ in range(self.threads)]
+        await asyncio.gather(*jobs)

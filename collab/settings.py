@@ -279,6 +279,11 @@ KLIMA = {
     "MESSAGE_MAX_LENGTH": env_int("KLIMA_MESSAGE_MAX_LENGTH", 5000),
     "EDIT_WINDOW_SECONDS": env_int("KLIMA_EDIT_WINDOW_SECONDS", 600),
     "RATE_LIMITS": env_bool("KLIMA_RATE_LIMITS", default=True),
+    # Database threads of a worker that post side by side (collab/db.py); 0: posts go
+    # through the one database thread, as on SQLite, which takes one writer at a time.
+    "POSTING_THREADS": env_int(
+        "KLIMA_POSTING_THREADS", 2 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 0
+    ),
     # Moderation (docs/moderation.md): posting is limited per user, socket and REST
     # together; a message reported by max(MIN, PERCENT % of the room's members)
     # distinct people is hidden until reviewed; sign-in pauses after repeated failures.

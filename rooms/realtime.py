@@ -6,15 +6,19 @@ Each function runs a service or selector in Django's database thread
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import User
 
 from accounts.selectors import is_moderator
-from collab.db import db_async
+from collab.db import DatabaseThreads, db_async
 from rooms import selectors, services
+
+# Posts wait side by side in threads of their own on PostgreSQL (collab.db).
+posting_threads = DatabaseThreads(settings.KLIMA["POSTING_THREADS"])
 
 is_moderator_async = db_async(is_moderator)
 subscription_snapshot = db_async(selectors.subscription_snapshot)
-message_post = db_async(services.message_post)
+message_post = posting_threads.wrap(services.message_post)
 message_edit = db_async(services.message_edit)
 message_delete = db_async(services.message_delete)
 reaction_add = db_async(services.reaction_add)

@@ -15,7 +15,7 @@ from django.db import close_old_connections, connections
 
 from presence.services import get_keeper
 from presence.store import RedisStore
-from rooms import broadcast, fanout
+from rooms import broadcast, fanout, realtime
 
 
 async def stop_realtime() -> None:
@@ -33,6 +33,7 @@ async def stop_realtime() -> None:
     # database at the end.
     channels.db.close_old_connections = close_old_connections
     await sync_to_async(connections.close_all)()
+    await realtime.posting_threads.close_connections()
     close_pools = getattr(get_channel_layer(), "close_pools", None)
     if close_pools is not None:  # channels-redis: no connections left on a closing loop
         with contextlib.suppress(Exception):

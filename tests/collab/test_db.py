@@ -3,6 +3,8 @@ drops one that broke or grew too old."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
 import pytest
@@ -71,3 +73,38 @@ async def test_a_connection_older_than_keep_seconds_is_closed(
     await db_async(forget_the_deadline)()
 
     assert closes and set(closes) == {"default"}
+
+
+# --- DatabaseThreads: posting side by side -------------------------------------------
+
+
+def _thread_name() -> str:
+    return threading.current_thread().name
+
+
+async def test_without_threads_calls_go_to_the_database_thread() -> None:
+    threads = db.DatabaseThreads(0)
+
+    assert await threads.wrap(_thread_name)() == await db_async(_thread_name)()
+    await threads.close_connections()  # nothing to close: no error
+
+
+async def test_calls_run_side_by_side_in_threads_that_keep_their_connection(
+    closes: list[str],
+) -> None:
+    threads = db.DatabaseThreads(2)
+    both_inside = threading.Barrier(2)
+
+    def meet() -> str:
+        _use_the_database()
+        both_inside.wait(timeout=5)  # one thread at a time would never get past this
+        return _thread_name()
+
+    call = threads.wrap(meet)
+    names = await asyncio.gather(call(), call())
+    await asyncio.gather(call(), call())
+
+    assert len(set(names)) == 2 and all(n.startswith("posting") for n in names)
+    assert closes == []  # each thread kept its connection from one call to the next
+    await threads.close_connections()
+    assert closes == ["default", "default"]  # and each one's is closed at the end
