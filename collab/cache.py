@@ -1,14 +1,19 @@
-"""Django's Redis cache backend, with one Redis client kept per connection pool.
+"""Django's Redis cache backend, with one connection pool and one client per process.
 
-Django's `RedisCacheClient.get_client` builds a new `redis.Redis` for every cache
-call, and redis-py's constructor fills a table of about 150 response callbacks:
-about 0.4 ms of CPU, more than the round trip to Redis itself. Posting reads the
-posting grants' versions (rooms/grants.py) on every message, in the database
-thread that every post of the worker goes through, and with rate limits on three
-more calls follow (moderation/ratelimit.py): bench/ and docs/performance.md.
+- Django keeps a cache backend per async context, so each websocket connection
+  that posts (its own task) got a backend of its own, with its own connection
+  pool and so its own Redis connection, held for the connection's life. Here
+  the pools live in the process, one per server and options, shared by every
+  backend object.
+- Django's `RedisCacheClient.get_client` builds a new `redis.Redis` for every
+  cache call, and redis-py's constructor fills a table of about 150 response
+  callbacks: about 0.4 ms of CPU, more than the round trip to Redis itself.
+  Posting reads the posting grants' versions (rooms/grants.py) on every message,
+  and with rate limits on three more calls follow (moderation/ratelimit.py):
+  bench/ and docs/performance.md. Here one client per pool serves every call.
 
-A `redis.Redis` is safe to share between threads: it takes a connection from its
-pool for each command. The pools stay Django's (one per server, made on first use).
+Both are safe to share between threads: a `redis.Redis` takes a connection from
+its pool for each command, and redis-py's pools start afresh in a forked child.
 """
 
 from __future__ import annotations
@@ -17,19 +22,27 @@ from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
+_pools: dict[tuple[str, str], Any] = {}
+_clients: dict[int, Any] = {}
+
 
 class KeptRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}
+    # Django's own (private) members, used the same way its methods use them.
+    def _get_connection_pool(self, write: bool) -> Any:
+        server = self._servers[self._get_connection_pool_index(write)]  # type: ignore[attr-defined]
+        options = self._pool_options  # type: ignore[attr-defined]
+        key = (server, repr(sorted(options.items())))
+        pool = _pools.get(key)
+        if pool is None:  # two threads may both build one: the first one stored serves
+            built = self._pool_class.from_url(server, **options)  # type: ignore[attr-defined]
+            pool = _pools.setdefault(key, built)
+        return pool
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        # Django's own (private) members, which its get_client uses the same way.
-        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
-        client = self._clients.get(id(pool))
-        if client is None:  # two threads may both build one here: either serves
-            client = self._client(connection_pool=pool)  # type: ignore[attr-defined]
-            self._clients[id(pool)] = client
+        pool = self._get_connection_pool(write)
+        client = _clients.get(id(pool))  # pools are never dropped: ids stay theirs
+        if client is None:
+            client = _clients.setdefault(id(pool), self._client(connection_pool=pool))  # type: ignore[attr-defined]
         return client
 
 

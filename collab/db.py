@@ -64,9 +64,12 @@ class DatabaseThreads:
     a post there mostly waits, for PostgreSQL and for the Redis read of the posting
     grants, and for the GIL back after each wait while the loop fans out. Posts that
     wait side by side get through more of them per second (bench/, docs/performance.md).
-    Safe for posting since a post's write is one statement that locks only its room's
-    row until it commits (rooms/services/events.py), and a connection handles its
-    frames one after another, so its posts keep their order. With `threads` = 0 the
+    Safe for posting since a post's write is one statement that holds its room's row
+    (and a reply's root) only while it runs (rooms/services/events.py), the fan-out
+    puts publishes that overtake each other back in seq order, and a connection
+    handles its frames one after another, so its posts keep their order. (Two
+    sockets of one user may now pass a room's slow-mode check at the same moment, as
+    they could on two workers before.) With `threads` = 0 the
     calls go to the database thread like every other (SQLite: one writer at a time
     anyway, and its in-memory test database refuses a second one).
     """
@@ -89,8 +92,10 @@ class DatabaseThreads:
         barrier = threading.Barrier(self.threads)
 
         def close() -> None:
-            barrier.wait(timeout=10)
-            connections.close_all()
+            try:
+                barrier.wait(timeout=10)
+            finally:  # a broken barrier (a call still running) must not keep it open
+                connections.close_all()
 
         loop = asyncio.get_running_loop()
         jobs = [loop.run_in_executor(self.executor, close) for _ in range(self.threads)]

@@ -17,7 +17,10 @@ A publish after commit runs in the database thread. It is handed to the
 worker's event loop and not waited for: the writer (a `send` waiting for its
 `ack`, a REST request) goes on at once, and the database thread is not held up
 by an event loop that is busy fanning out. The loop sends a process's
-publishes one after another, in commit order.
+publishes one after another, in the order they were handed over: commit order
+for the publishes of one database thread (a transaction's frames keep theirs);
+posts from two posting threads (collab/db.py) may arrive swapped, and the
+fan-out puts room events back in seq order.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The consumer's door to the service layer: the sync/async border in one small file.
 
 Each function runs a service or selector in Django's database thread
-(`db_async`), so the event loop never blocks on the ORM.
+(`db_async`), or, for posting on PostgreSQL, in threads of its own
+(`DatabaseThreads`), so the event loop never blocks on the ORM.
 """
 
 from __future__ import annotations

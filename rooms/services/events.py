@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import Model
+from django.db.models.expressions import DatabaseDefault
 
 from collab.errors import not_found
 from rooms import broadcast
@@ -68,15 +69,16 @@ def log_new_message(*, message: Message) -> int:
     thread root's `reply_count`, log `message.created`, announce it after commit.
     Returns the seq.
 
-    Posting is the server's hottest write, and every post of a worker goes through its
-    one database thread. On PostgreSQL the four steps are one statement (data-modifying
-    CTEs): one round trip where the ORM made four, and the room's row lock, taken by
-    the seq `UPDATE`, is held for that statement instead of across four (bench/,
-    docs/performance.md). The room's row is locked before the root's, the order of
-    every writer of the log (`room_lock`). SQLite runs in the process, where a round
-    trip costs nothing: there the same inserts run one after another. Both insert
-    every column of the models, each with the value the ORM would give it
-    (`_insert_values`), so a new field needs no change here.
+    Posting is the server's hottest write, and a worker's posts wait for its few
+    database threads (collab/db.py). On PostgreSQL the four steps are one statement
+    (data-modifying CTEs): one round trip where the ORM made five with `BEGIN` and
+    `COMMIT`, and the room's row lock, taken by the seq `UPDATE`, is held for that
+    statement instead of across them (bench/, docs/performance.md). The room's row is
+    locked before the root's, the order of every writer of the log (`room_lock`).
+    SQLite runs in the process, where a round trip costs nothing: there the same
+    inserts run one after another. Both insert every column of the models with the
+    value the ORM would give it (`_insert_values`), so a new field with a default
+    needs no change here.
 
     Atomic by itself, and no transaction is needed around it. Outside one, the
     PostgreSQL statement is its own transaction: no `BEGIN` and `COMMIT` round trips,
@@ -125,6 +127,8 @@ def _log_new_message_in_one_statement(message: Message, event: RoomEvent) -> Any
             " WHERE id = %s AND EXISTS (SELECT 1 FROM new_message))"
         )
         root_params = [message.thread_id]
+    # No gaps in the room's seqs: `room_seq` always counts, so every part after it must
+    # write unconditionally, or fail and take the whole statement (and the seq) back.
     sql = (
         f"WITH room_seq AS (UPDATE {room} SET last_seq = last_seq + 1"  # noqa: S608
         " WHERE id = %s RETURNING last_seq),"
@@ -166,19 +170,24 @@ def _log_new_message_step_by_step(message: Message, event: RoomEvent) -> Any:
 
 def _insert_values(obj: Model, **computed: str) -> tuple[str, str, list[Any]]:
     """The columns, value expressions and parameters that insert `obj` as the ORM would
-    (every concrete field but the automatic key; `auto_now_add` and defaults applied by
-    the fields themselves), with SQL expressions in place of the `computed` fields."""
+    (every concrete field but the automatic key and generated columns; `auto_now_add`
+    and defaults applied by the fields themselves; a `db_default` left to the database),
+    with SQL expressions in place of the `computed` fields."""
     quote = connection.ops.quote_name
     columns, values, params = [], [], []
     for field in obj._meta.local_concrete_fields:
-        if field.primary_key:
+        if field is obj._meta.auto_field or getattr(field, "generated", False):
             continue
-        columns.append(quote(cast(str, field.column)))  # concrete: it has a column
         if field.attname in computed:
-            values.append(computed[field.attname])
+            value = computed[field.attname]
         else:
-            values.append("%s")
-            params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+            prepared = field.pre_save(obj, True)
+            if isinstance(prepared, DatabaseDefault):
+                continue
+            value = "%s"
+            params.append(field.get_db_prep_save(prepared, connection))
+        columns.append(quote(cast(str, field.column)))  # concrete: it has a column
+        values.append(value)
     return ", ".join(columns), ", ".join(values), params
 
 

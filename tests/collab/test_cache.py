@@ -1,4 +1,4 @@
-"""collab.cache: Django's Redis cache with one client kept per connection pool."""
+"""collab.cache: Django's Redis cache with one pool and one client per process."""
 
 from __future__ import annotations
 
@@ -23,6 +23,17 @@ def test_every_call_gets_the_same_client_and_pool() -> None:
     assert seen == [first]
     assert first is client.get_client(None)
     assert first.connection_pool is client._get_connection_pool(False)
+
+
+def test_backends_of_different_contexts_share_one_pool_and_client() -> None:
+    # Django makes a backend per async context: one per websocket connection.
+    first = KeptRedisCacheClient(["redis://127.0.0.1:6379/0"])
+    second = KeptRedisCacheClient(["redis://127.0.0.1:6379/0"])
+    elsewhere = KeptRedisCacheClient(["redis://127.0.0.1:6379/1"])
+
+    assert first.get_client() is second.get_client()
+    assert first.get_client().connection_pool is second.get_client().connection_pool
+    assert elsewhere.get_client() is not first.get_client()
 
 
 def test_the_backend_uses_the_kept_client() -> None:

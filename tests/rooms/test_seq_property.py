@@ -209,7 +209,8 @@ def test_an_edit_and_a_reaction_or_reply_to_the_same_message_at_once_both_succee
         log_new_message = events.log_new_message
 
         def reply_interleaved(*, message: object) -> int:
-            # A reply takes the room's seq and its root's row in one statement there.
+            # A reply takes the room's seq and its root's row in one statement there,
+            # room first: it waits for the edit's room lock, and neither deadlocks.
             edit_holds_message.wait(timeout=1)
             other_holds_room.set()
             return log_new_message(message=message)
