@@ -127,7 +127,10 @@ def replay(*, room: Room, since: int | None, for_moderator: bool) -> Replay:
     latest = Room.objects.filter(pk=room.pk).values_list("last_seq", flat=True).get()
     reset = since is not None and (since > latest or latest - since > REPLAY_RESET_AFTER)
     if since is None or reset:
-        recent = list(_messages().filter(room=room).order_by("-seq")[:REPLAY_LATEST])
+        # Up to `latest` only: a message committed after it was read comes live, and
+        # would come twice if the replay had it too (its seq is above the anchor).
+        latest_messages = _messages().filter(room=room, seq__lte=latest)
+        recent = list(latest_messages.order_by("-seq")[:REPLAY_LATEST])
         recent.reverse()
         counts = reaction_counts(m.pk for m in recent)
         events = [

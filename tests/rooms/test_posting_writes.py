@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from collab.errors import DomainError
-from rooms import services
+from rooms import selectors, services
 from rooms.models import Message, Room, RoomEvent
 from rooms.services import events
 from tests.rooms.helpers import cid, realtime
@@ -125,3 +125,16 @@ def test_outside_a_transaction_a_post_is_its_own_and_a_retry_gets_the_first_answ
     assert (again.created, again.message.pk, again.seq) == (False, first.message.pk, first.seq)
     assert Message.objects.filter(room=room).count() == 2
     assert list(RoomEvent.objects.filter(room=room).values_list("seq", flat=True)) == [1, 2]
+
+
+def test_a_replay_holds_nothing_above_its_seq(member: User, room: Room) -> None:
+    # With posts in threads of their own, one may commit between the replay's read of
+    # the room's seq and its read of the messages: the replay must stop at its seq
+    # (what is above it comes live), or a subscriber gets that message twice.
+    for body in ("Eins", "Zwei"):
+        services.message_post(user=member, room_id=room.pk, body=body, client_id=cid())
+    Room.objects.filter(pk=room.pk).update(last_seq=1)  # the seq as read before "Zwei"
+
+    replay = selectors.replay(room=room, since=None, for_moderator=False)
+
+    assert (replay.seq, [e["seq"] for e in replay.events]) == (1, [1])
