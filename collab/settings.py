@@ -282,7 +282,8 @@ KLIMA = {
     # Database threads of a worker that post side by side (collab/db.py); 0: posts go
     # through the one database thread, as on SQLite, which takes one writer at a time.
     "POSTING_THREADS": env_int(
-        "KLIMA_POSTING_THREADS", 2 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 0
+        "KLIMA_POSTING_THREADS",
+        2 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else 0,
     ),
     # Moderation (docs/moderation.md): posting is limited per user, socket and REST
     # together; a message reported by max(MIN, PERCENT % of the room's members)

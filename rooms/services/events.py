@@ -14,7 +14,7 @@ import contextlib
 from typing import Any, cast
 
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import F, Model
 from django.db.models.expressions import DatabaseDefault
 
 from collab.errors import not_found
@@ -157,14 +157,11 @@ def _log_new_message_step_by_step(message: Message, event: RoomEvent) -> Any:
             m_params,
         )
         (message_id,) = cursor.fetchone()
-        if message.thread_id is not None:
-            cursor.execute(
-                f"UPDATE {msg} SET reply_count = reply_count + 1 WHERE id = %s",  # noqa: S608
-                [message.thread_id],
-            )
         event.seq, event.message_id = message.seq, message_id
         e_columns, e_values, e_params = _insert_values(event)
         cursor.execute(f"INSERT INTO {log} ({e_columns}) VALUES ({e_values})", e_params)  # noqa: S608
+    if message.thread_id is not None:
+        Message.objects.filter(pk=message.thread_id).update(reply_count=F("reply_count") + 1)
     return message_id, message.seq
 
 

@@ -1,5 +1,6 @@
 """What a post writes (rooms.services.events.log_new_message): the same rows as the
-ORM would write, one statement on PostgreSQL, and nothing when the room is gone."""
+ORM would write, one statement on PostgreSQL, and nothing when the room is gone; and
+that a replay read while posts commit never holds one above its seq."""
 
 from __future__ import annotations
 
