@@ -2,17 +2,19 @@
 
     python -m bench.probe --db pg --rates 200,240 --seconds 6
     python -m bench.probe --db sqlite --rates 300 --py-spy
+    python -m bench.probe --db pg --workers 2 --rates 200
 
 `make bench` finds the highest rate each server holds; this answers the next
 question, why it holds no more. It starts our server as `make bench` does
 (uvicorn, a fresh database with the demo data, `KLIMA_RATE_LIMITS=off`),
-connects 200 clients to one room with 5 senders, and runs each rate for
+connects 200 clients to one room with 5 senders (with `--workers 2`, client n
+on worker n mod 2, as `make bench`'s ours-pg-2w), and runs each rate for
 `--seconds`. Per step it prints what the load client measured (sent rate,
 deliveries, p50/p99 send-to-receive and send-to-ack) and, read from /proc over
 the step: each thread of the worker (the event loop, the database and posting
 threads) in % of a core and ms of CPU per message (user and system, voluntary
 context switches), the load client, PostgreSQL, Redis and the whole machine.
-`--py-spy` records the worker during each step (py-spy must be installed:
+`--py-spy` records the (first) worker during each step (py-spy must be installed:
 `.venv/bin/pip install py-spy`) into bench/results/probe-<rate>.txt, raw
 format: one line per stack, its thread first, its count last.
 Environment variables pass through to the server (e.g. KLIMA_POSTING_THREADS=0).
@@ -89,9 +91,9 @@ def _machine() -> tuple[int, int]:
 class Sample:
     """Everything the probe reads from /proc, at one moment."""
 
-    def __init__(self, worker: int, clients: list[int]) -> None:
+    def __init__(self, workers: list[int], clients: list[int]) -> None:
         self.at = time.monotonic()
-        self.threads = _threads(worker)
+        self.threads = {pid: _threads(pid) for pid in workers}
         self.clients = sum(_stat(f"/proc/{pid}/stat")[0] for pid in clients)
         self.postgres = _named_cpu("postgres")
         self.redis = _named_cpu("redis-server")
@@ -108,25 +110,33 @@ def _report(rate: float, sent: int, seconds: float, drained: dict[str, Any]) -> 
     )
 
 
-def _usage(worker: int, before: Sample, after: Sample, messages: int) -> list[str]:
+def _usage(workers: list[int], before: Sample, after: Sample, messages: int) -> list[str]:
     wall = after.at - before.at
     per_msg = 1000 / max(1, messages)
     lines = []
-    for tid, (cpu, system, switches) in sorted(after.threads.items()):
-        cpu0, system0, switches0 = before.threads.get(tid, (0.0, 0.0, 0))
-        used = cpu - cpu0
-        if used < 0.02:
-            continue
-        name = "event loop" if tid == worker else f"thread {tid}"
-        lines.append(
-            f"  {name:>14}: {100 * used / wall:5.1f} %, {used * per_msg:.2f} ms/msg"
-            f" (system {(system - system0) * per_msg:.2f}),"
-            f" {(switches - switches0) / max(1, messages):.1f} switches/msg"
-        )
-    total = sum(t[0] for t in after.threads.values()) - sum(t[0] for t in before.threads.values())
+    for number, pid in enumerate(workers, 1):
+        label = f"worker {number}: " if len(workers) > 1 else ""
+        threads0, threads = before.threads[pid], after.threads[pid]
+        for tid, (cpu, system, switches) in sorted(threads.items()):
+            cpu0, system0, switches0 = threads0.get(tid, (0.0, 0.0, 0))
+            used = cpu - cpu0
+            if used < 0.02:
+                continue
+            name = label + ("event loop" if tid == pid else f"thread {tid}")
+            lines.append(
+                f"  {name:>24}: {100 * used / wall:5.1f} %, {used * per_msg:.2f} ms/msg"
+                f" (system {(system - system0) * per_msg:.2f}),"
+                f" {(switches - switches0) / max(1, messages):.1f} switches/msg"
+            )
+    total = sum(
+        sum(t[0] for t in after.threads[pid].values())
+        - sum(t[0] for t in before.threads[pid].values())
+        for pid in workers
+    )
     idle = (after.machine[0] - before.machine[0]) / max(1, after.machine[1] - before.machine[1])
     lines.append(
-        f"  worker {100 * total / wall:.1f} % ({total * per_msg:.2f} ms/msg),"
+        f"  {'workers' if len(workers) > 1 else 'worker'} {100 * total / wall:.1f} %"
+        f" ({total * per_msg:.2f} ms/msg),"
         f" load client {100 * (after.clients - before.clients) / wall:.0f} %,"
         f" PostgreSQL {100 * (after.postgres - before.postgres) / wall:.0f} %,"
         f" Redis {100 * (after.redis - before.redis) / wall:.0f} %,"
@@ -140,9 +150,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", choices=["sqlite", "pg"], default="pg")
     parser.add_argument("--rates", default="200", help="messages/s, comma-separated")
     parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--workers", type=int, choices=[1, 2], default=1, help="2: pg only")
     parser.add_argument("--py-spy", action="store_true", help="record the worker (py-spy)")
     args = parser.parse_args(argv)
     rates = [float(r) for r in args.rates.split(",")]
+    if args.workers > 1 and args.db != "pg":
+        sys.exit("two workers need PostgreSQL and Redis: --db pg")
     spy = shutil.which("py-spy", path=str(ROOT / ".venv" / "bin")) or shutil.which("py-spy")
     if args.py_spy and spy is None:
         sys.exit("py-spy is not installed: .venv/bin/pip install py-spy")
@@ -155,9 +168,14 @@ def main(argv: list[str] | None = None) -> None:
         ours = Ours.sqlite(tmp, asgi="uvicorn")
     pool = None
     try:
-        worker = ours.start_worker()
+        workers = [ours.start_worker() for _ in range(args.workers)]
+        worker_pids = [w.pid for w in workers]
         room = ours.new_rooms(1, "Probe")[0]
-        spec = {"kind": "ours", "workers": [{"base": worker.base}], "tokens": ours.tokens}
+        spec = {
+            "kind": "ours",
+            "workers": [{"base": w.base} for w in workers],
+            "tokens": ours.tokens,
+        }
         pool = Pool("ours", 1)
         clients = [client_spec(spec, n, room) for n in range(CLIENTS)]
         connected = pool.call("connect", [{"clients": clients, "concurrency": 50}])[0]
@@ -170,12 +188,12 @@ def main(argv: list[str] | None = None) -> None:
             if args.py_spy:
                 RESULTS.mkdir(parents=True, exist_ok=True)
                 out = RESULTS / f"probe-{args.db}-{rate:g}.txt"
-                command = [spy, "record", "-p", str(worker.pid), "-d", str(int(args.seconds))]
+                command = [spy, "record", "-p", str(worker_pids[0]), "-d", str(int(args.seconds))]
                 command += ["-r", "200", "-f", "raw", "--threads", "--nonblocking", "-o", str(out)]
                 recording = subprocess.Popen(
                     command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
                 )
-            before = Sample(worker.pid, client_pids)
+            before = Sample(worker_pids, client_pids)
             job = {
                 "step": step,
                 "start": time.monotonic() + 0.3,
@@ -184,13 +202,13 @@ def main(argv: list[str] | None = None) -> None:
                 "senders": senders,
             }
             sent = pool.call("step", [job])[0]["sent"]
-            after = Sample(worker.pid, client_pids)
+            after = Sample(worker_pids, client_pids)
             drained = pool.call("drain", [{"step": step, "sent": sent, "timeout": 10}])[0]
             if recording is not None:
                 recording.wait()
             messages = sum(sent.values())
             print(_report(rate, messages, args.seconds, drained))
-            print("\n".join(_usage(worker.pid, before, after, messages)), flush=True)
+            print("\n".join(_usage(worker_pids, before, after, messages)), flush=True)
     finally:
         if pool is not None:
             pool.close()
