@@ -38,7 +38,8 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from collab.inorder import InOrder
+from collab.channel_layers import GroupSend
+from collab.inorder import InBatches, InOrder
 
 logger = logging.getLogger(__name__)
 
@@ -164,13 +165,15 @@ def _publish(group: str, message: dict[str, Any]) -> None:
 
 # A publish as it goes to the other processes: group, message, and the channel of
 # this process's hub, which had it directly (None: no hub here, all get it).
-Publish = tuple[str, dict[str, Any], str | None]
+Publish = GroupSend
 
 
 class _OrderedPublisher:
     """One event loop's publishes in the order of the commits (a `moderation` frame
     before the `unsubscribed` it explains, as without the hand-off), to this process's
-    connections and, in a queue of its own, to the other processes. So the local
+    connections and, in a queue of its own, to the other processes: what waits there
+    goes out as one batch, one Redis round trip (a loop busy fanning out takes a while
+    to come back for each reply). So the local
     deliveries of commits that came in together go out in one pass (and one write per
     socket, collab/websocket.py), not one per Redis round trip, and a local delivery
     that waits (a moderation control on a slow socket) holds back no other process."""
@@ -178,7 +181,7 @@ class _OrderedPublisher:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.here: InOrder[tuple[str, dict[str, Any]]] = InOrder(self._deliver)
-        self.others: InOrder[Publish] = InOrder(_send_to_others)
+        self.others: InBatches[Publish] = InBatches(_send_to_others)
 
     def submit(self, group: str, message: dict[str, Any]) -> None:
         """From any thread. The delivering task starts in a context of its own, not the
@@ -217,7 +220,7 @@ async def _send(group: str, message: dict[str, Any]) -> None:
     and untouched by a Redis that hangs), then the other processes."""
     hub, publish = _addressed(group, message)
     await _deliver_locally(hub, message)
-    await _send_to_others(publish)
+    await _send_to_others([publish])
 
 
 def _addressed(group: str, message: dict[str, Any]) -> tuple[LocalHub | None, Publish]:
@@ -232,19 +235,17 @@ async def _deliver_locally(hub: LocalHub | None, message: dict[str, Any]) -> Non
         await hub.dispatch(message)  # logs its own failures (rooms.fanout.Hub.dispatch)
 
 
-async def _send_to_others(publish: Publish) -> None:
-    group, message, exclude = publish
+async def _send_to_others(publishes: list[Publish]) -> None:
+    """In one round trip (collab/channel_layers.py: a Redis pipeline), in order."""
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        # Bounded: publishes go out one after another, so one that hangs (Redis gone
-        # quiet) must not hold back the rest. A lost one is filled from the log.
-        await asyncio.wait_for(
-            layer.group_send(group, message, exclude=exclude), PUBLISH_TIMEOUT_SECONDS
-        )
-    except Exception:  # the log keeps the event; clients and the fan-out catch up by seq
-        logger.exception("publishing to %s failed", group)
+        # Bounded: publishes go out one batch after another, so one that hangs (Redis
+        # gone quiet) must not hold back the rest. A lost one is filled from the log.
+        await asyncio.wait_for(layer.group_send_many(publishes), PUBLISH_TIMEOUT_SECONDS)
+    except Exception:  # the log keeps the events; clients and the fan-out catch up by seq
+        logger.exception("publishing to %s failed", ", ".join(sorted({p[0] for p in publishes})))
 
 
 _local_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LocalHub] = (

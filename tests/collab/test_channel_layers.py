@@ -14,8 +14,13 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from django.core.exceptions import ImproperlyConfigured
+from redis.asyncio.client import Pipeline
 
-from collab.channel_layers import HubInMemoryChannelLayer, HubRedisChannelLayer
+from collab.channel_layers import (
+    _GROUP_SEND_SCRIPT,
+    HubInMemoryChannelLayer,
+    HubRedisChannelLayer,
+)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 LAYERS = ["memory", *(["redis"] if REDIS_URL else [])]
@@ -62,6 +67,23 @@ async def test_group_send_reaches_every_member_but_the_excluded_one(layer: Layer
     assert await _next(layer, other) == [{"type": "room.event", "seq": 1}]
     assert await _next(layer, third) == [{"type": "room.event", "seq": 1}]
     await _nothing_waits(layer, own)
+
+
+async def test_group_send_many_sends_each_as_group_send_would_in_order(layer: Layer) -> None:
+    for channel in ("hub.own", "hub.other"):
+        await layer.group_add("room.1", channel)
+    await layer.group_add("user.2", "hub.other")
+
+    await layer.group_send_many(
+        [
+            ("room.1", {"seq": 1}, "hub.own"),
+            ("user.2", {"text": "für dich"}, None),
+            ("room.1", {"seq": 2}, None),
+        ]
+    )
+
+    assert await _next(layer, "hub.other") == [{"seq": 1}, {"text": "für dich"}, {"seq": 2}]
+    assert await _next(layer, "hub.own") == [{"seq": 2}]
 
 
 async def test_without_exclude_every_member_gets_it(layer: Layer) -> None:
@@ -167,3 +189,53 @@ if REDIS_URL:
             assert "does not decode" in caplog.text
         finally:
             await layer.flush()
+
+    async def test_group_send_many_is_one_round_trip_without_asking_for_the_script(
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """One pipeline per batch, and no `SCRIPT EXISTS` before it (a redis-py `Script`
+        in a pipeline asks first: a second round trip per batch)."""
+        layer = _make("redis", capacity=5)
+        assert isinstance(layer, HubRedisChannelLayer)
+        commands: list[list[Any]] = []
+        pipeline_execute = Pipeline.execute
+
+        async def spy(self: Pipeline, raise_on_error: bool = True) -> list[Any]:
+            commands.append([args[0] for args, _options in self.command_stack])
+            return await pipeline_execute(self, raise_on_error)
+
+        monkeypatch.setattr(Pipeline, "execute", spy)
+        try:
+            await layer.group_add("room.1", "hub.reader")
+            await layer.connection(0).script_load(_GROUP_SEND_SCRIPT)  # as after a first send
+            exists = await _script_exists_calls(layer)
+
+            await layer.group_send_many([("room.1", {"seq": n}, None) for n in range(1, 4)])
+
+            assert commands == [["EVALSHA"] * 3]
+            assert await _script_exists_calls(layer) == exists
+            assert await _next(layer, "hub.reader") == [{"seq": 1}, {"seq": 2}, {"seq": 3}]
+        finally:
+            await layer.flush()
+
+    async def test_group_send_loads_its_script_into_a_redis_that_lacks_it() -> None:
+        """A restarted or flushed Redis has no scripts: the batch is sent again after
+        `SCRIPT LOAD`, once (the NOSCRIPT replies ran nothing)."""
+        layer = _make("redis", capacity=5)
+        assert isinstance(layer, HubRedisChannelLayer)
+        try:
+            await layer.group_add("room.1", "hub.reader")
+            await layer.connection(0).script_flush()
+
+            await layer.group_send_many(
+                [("room.1", {"seq": 1}, None), ("room.1", {"seq": 2}, None)]
+            )
+
+            assert await _next(layer, "hub.reader") == [{"seq": 1}, {"seq": 2}]
+            await _nothing_waits(layer, "hub.reader")
+        finally:
+            await layer.flush()
+
+    async def _script_exists_calls(layer: HubRedisChannelLayer) -> int:
+        stats = await layer.connection(0).info("commandstats")
+        return int(stats.get("cmdstat_script|exists", {}).get("calls", 0))

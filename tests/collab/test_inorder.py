@@ -1,10 +1,11 @@
-"""collab.inorder.InOrder: items handled one after another, in the order added."""
+"""collab.inorder: items handled one after another, in the order added (InOrder), or
+what waits at once as one batch (InBatches)."""
 
 from __future__ import annotations
 
 import asyncio
 
-from collab.inorder import InOrder
+from collab.inorder import InBatches, InOrder
 
 
 async def test_items_are_handled_in_order_one_at_a_time_without_the_caller_waiting() -> None:
@@ -70,3 +71,25 @@ async def test_keep_only_and_stop() -> None:
     assert len(queue) == 0 and task is not None
     await asyncio.gather(task, return_exceptions=True)
     assert task.cancelled() and handled == [0, 2, 4]
+
+
+async def test_what_waits_while_a_batch_is_handled_comes_next_as_one_batch() -> None:
+    batches: list[list[int]] = []
+    gate = asyncio.Event()
+
+    async def handle(batch: list[int]) -> None:
+        batches.append(batch)
+        if len(batches) == 1:
+            await gate.wait()
+
+    queue: InBatches[int] = InBatches(handle, limit=3)
+    queue.add(0)
+    await asyncio.sleep(0)  # the task takes [0] and waits at the gate
+    for item in range(1, 8):
+        queue.add(item)
+    assert batches == [[0]] and len(queue) == 7
+    gate.set()
+    await asyncio.wait_for(queue.drained(), 1)
+
+    assert batches == [[0], [1, 2, 3], [4, 5, 6], [7]]  # in order, at most `limit`
+    assert queue.task is None

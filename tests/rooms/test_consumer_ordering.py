@@ -4,6 +4,7 @@ fan-out filling a gap from the room's log when a broadcast is lost."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -284,14 +285,13 @@ async def test_own_publishes_reach_local_sockets_directly_and_the_layer_only_for
     await reader.subscribe(room.pk)
     layer = get_channel_layer()
     sent: list[tuple[str, str | None]] = []  # room events only (presence may come too)
-    layer_group_send = layer.group_send
+    layer_group_send_many = layer.group_send_many
 
-    async def spy(group: str, message: dict[str, Any], *, exclude: str | None = None) -> None:
-        if message["type"] == "room.event":
-            sent.append((group, exclude))
-        await layer_group_send(group, message, exclude=exclude)
+    async def spy(sends: list[tuple[str, dict[str, Any], str | None]]) -> None:
+        sent.extend((g, exclude) for g, m, exclude in sends if m["type"] == "room.event")
+        await layer_group_send_many(sends)
 
-    monkeypatch.setattr(layer, "group_send", spy)
+    monkeypatch.setattr(layer, "group_send_many", spy)
     other_process = "hub.other-process"
     await layer.group_add(broadcast.group_for_room(room.pk), other_process)
 
@@ -302,6 +302,45 @@ async def test_own_publishes_reach_local_sockets_directly_and_the_layer_only_for
     assert sent == [(broadcast.group_for_room(room.pk), fanout.get_hub().channel)]
     assert [m["seq"] for m in await layer.receive_many(other_process)] == [ack["seq"]]
     await reader.nothing()
+
+
+async def test_publishes_that_wait_for_the_layer_go_to_it_as_one_batch_in_order(
+    connect: Connect, member: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While one send to the other processes waits for its reply, what is published
+    meanwhile waits behind it and then goes in one round trip (rooms.broadcast:
+    collab.inorder.InBatches), in commit order."""
+    await connect(member)  # starts this loop's hub
+    layer = get_channel_layer()
+    other_process = "hub.other-process"
+    await layer.group_add(broadcast.group_for_user(member.pk), other_process)
+    calls: list[list[int]] = []
+    release = asyncio.Event()
+    layer_group_send_many = layer.group_send_many
+
+    async def slow_first(sends: list[tuple[str, dict[str, Any], str | None]]) -> None:
+        calls.append([json.loads(m["text"])["n"] for _g, m, _x in sends])
+        if len(calls) == 1:
+            await release.wait()
+        await layer_group_send_many(sends)
+
+    monkeypatch.setattr(layer, "group_send_many", slow_first)
+
+    def publish(n: int) -> None:
+        broadcast.user_frame_on_commit(user_id=member.pk, frame={"type": "n", "n": n})
+
+    await orm(publish, 0)
+    while not calls:
+        await asyncio.sleep(0.01)
+    for n in range(1, 6):
+        await orm(publish, n)
+    await asyncio.sleep(0.05)
+    release.set()
+    await broadcast.drained()
+
+    assert calls == [[0], [1, 2, 3, 4, 5]]
+    received = await asyncio.wait_for(layer.receive_many(other_process), 5)
+    assert [json.loads(m["text"])["n"] for m in received] == [0, 1, 2, 3, 4, 5]
 
 
 async def test_a_local_delivery_that_waits_holds_back_no_other_process(
