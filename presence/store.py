@@ -20,6 +20,13 @@ from django.conf import settings
 
 Change = tuple[int, str]  # (user id, "online" | "idle" | "offline")
 
+# A worker's connections to Redis for presence. Every connect, subscribe and
+# disconnect makes one call, and 200 clients may leave at once: the pool waits for
+# a free connection (up to REDIS_WAIT_SECONDS) where redis-py's default pool fails
+# at once past 100 (MaxConnectionsError: presence entries left behind, and a trace).
+REDIS_CONNECTIONS = 32
+REDIS_WAIT_SECONDS = 10.0
+
 
 def now_ms() -> int:
     return int(time.time() * 1000)
@@ -177,7 +184,13 @@ class RedisStore:
     def __init__(self, url: str, prefix: str) -> None:
         import redis.asyncio as redis
 
-        self.redis = redis.Redis.from_url(url, decode_responses=True)
+        pool = redis.BlockingConnectionPool.from_url(
+            url,
+            decode_responses=True,
+            max_connections=REDIS_CONNECTIONS,
+            timeout=REDIS_WAIT_SECONDS,
+        )
+        self.redis = redis.Redis.from_pool(pool)
         self.prefix = f"{prefix}:presence"
         self.script = self.redis.register_script(RECONCILE)
 

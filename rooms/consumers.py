@@ -150,7 +150,10 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         self.outbox.stop()
         for room_id in list(self.subscriptions):
             await self.hub.leave_room(room_id, self)
-            await self.keeper.leave(room_id, self.connection_id)
+            try:
+                await self.keeper.leave(room_id, self.connection_id)
+            except Exception as error:  # Redis gone: the entry expires by its TTL
+                logger.warning("presence: leaving room %s failed: %r", room_id, error)
         self.subscriptions.clear()
         await self.hub.leave_user(self.user.pk, self)
 

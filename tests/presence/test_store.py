@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 
 import pytest
 
 from presence import store as store_module
 from presence.store import MemoryStore, RedisStore
-from tests.presence.conftest import REDIS_URL, STORES
+from tests.presence.conftest import REDIS_URL, STORES, _delete_keys
 
 Store = MemoryStore | RedisStore
 
@@ -309,3 +310,23 @@ async def test_redis_keys_expire_when_nobody_refreshes_them(store: Store) -> Non
             assert 0 < await store.redis.ttl(key) <= 2 * TTL
     else:
         assert set(store.conns) == {ROOM}
+
+
+# Redis only, and defined only where Redis is (the memory store has no connections).
+if REDIS_URL:
+
+    async def test_a_burst_of_updates_waits_for_the_pools_connections_rather_than_failing() -> None:
+        """200 clients leaving at once are 200 updates at once: more than a pool holds.
+        They wait for a connection (presence.store.REDIS_CONNECTIONS) instead of failing."""
+        prefix = f"klima-test-store-{uuid.uuid4().hex[:10]}"
+        store = RedisStore(REDIS_URL, prefix)
+        try:
+            updates = [join(store, f"c{n}", 1000 + n) for n in range(200)]
+
+            changes = await asyncio.gather(*updates)
+
+            assert all(change == [(1000 + n, "online")] for n, change in enumerate(changes))
+            assert store.redis.connection_pool.max_connections == store_module.REDIS_CONNECTIONS
+        finally:
+            await store.redis.aclose()
+            _delete_keys(prefix)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
+import pytest
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 
 from collab.asgi import application
+from presence.services import get_keeper
+from rooms import fanout
 from rooms.models import Room
 from tests.rooms.conftest import Connect
 from tests.rooms.helpers import USER_FIELDS, cid, orm, realtime
@@ -228,3 +232,32 @@ async def test_error_detail_follows_the_users_language(
 def _set_language(user: User, language: str) -> None:
     user.profile.language = language
     user.profile.save(update_fields=["language"])
+
+
+async def test_a_closed_connection_leaves_the_hub_even_when_presence_cannot_be_told(
+    connect: Connect,
+    member: User,
+    room: Room,
+    other_room: Room,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Presence lives in Redis on a deployment; a Redis that fails a disconnect's update
+    must not keep the closed connection subscribed on this worker (its entry expires
+    by its TTL), nor show a trace: a warning says what failed."""
+    client = await connect(member)
+    await client.subscribe(room.pk)
+    await client.subscribe(other_room.pk)
+
+    async def unreachable(room_id: int, connection: str, *, grace: bool = True) -> None:
+        raise ConnectionError("Redis nicht erreichbar")
+
+    monkeypatch.setattr(get_keeper(), "leave", unreachable)
+    with caplog.at_level(logging.WARNING, logger="rooms.consumers"):
+        await client.comm.disconnect(timeout=5)
+
+    hub = fanout.get_hub()
+    assert room.pk not in hub.rooms and other_room.pk not in hub.rooms
+    assert member.pk not in hub.users
+    warnings = [r for r in caplog.records if r.name == "rooms.consumers"]
+    assert len(warnings) == 2 and all(r.exc_info is None for r in warnings)
