@@ -121,8 +121,14 @@ class RoomStream:
                         subscriber.deliver_room_event(self.room_id, event)
                     except Exception:  # one broken socket must not stop the others
                         logger.exception("delivery to %s failed", subscriber.connection_id)
-        if self.pending and self.delivered is not None and self.repair is None:
-            self.repair = asyncio.ensure_future(self._repair_after_wait())
+        if self.pending:
+            if self.delivered is not None and self.repair is None:
+                self.repair = asyncio.ensure_future(self._repair_after_wait())
+        elif self.repair is not None and self.repair is not asyncio.current_task():
+            # The gap closed by itself (nearly always, a few ms later): the next gap
+            # gets a wait of its own, not what is left of this one's.
+            self.repair.cancel()
+            self.repair = None
 
     async def _repair_after_wait(self) -> None:
         try:
@@ -130,7 +136,8 @@ class RoomStream:
             if self.pending and self.delivered is not None:
                 await self.fill(upto=min(self.pending) - 1)
         finally:
-            self.repair = None
+            if self.repair is asyncio.current_task():
+                self.repair = None
         if self.pending:
             await self.flush()
 
