@@ -292,10 +292,25 @@ def main(argv: list[str] | None = None) -> None:
         for name, why in skipped.items():
             print(f"skipped {name}: {why}")
         print(f"\n{mode} run, {args.procs} load process(es), {elapsed:.0f} s; figures: {out}")
-        if any("error" in run for run in runner.runs):
+        traces = tracebacks_in_our_logs(tmp)
+        for log, count in traces.items():
+            print(f"{log.name}: {count} traceback(s) in our server's log")
+        if traces or any("error" in run for run in runner.runs):
             print(f"server logs kept in {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def tracebacks_in_our_logs(tmp: Path) -> dict[Path, int]:
+    """Our servers' logs that hold a traceback, and how many. No client input may
+    produce one, and a load that does fails in a way the table does not show
+    (a disconnect that raised once left the connection subscribed)."""
+    found = {}
+    for log in sorted(tmp.rglob("ours-*.log")):
+        count = log.read_text(errors="replace").count("Traceback (most recent call last)")
+        if count:
+            found[log] = count
+    return found
 
 
 if __name__ == "__main__":
