@@ -163,25 +163,22 @@ def _publish(group: str, message: dict[str, Any]) -> None:
         logger.exception("publishing to %s failed", group)
 
 
-# A publish as it goes to the other processes: group, message, and the channel of
-# this process's hub, which had it directly (None: no hub here, all get it).
-Publish = GroupSend
-
-
 class _OrderedPublisher:
     """One event loop's publishes in the order of the commits (a `moderation` frame
     before the `unsubscribed` it explains, as without the hand-off), to this process's
     connections and, in a queue of its own, to the other processes: what waits there
     goes out as one batch, one Redis round trip (a loop busy fanning out takes a while
-    to come back for each reply). So the local
-    deliveries of commits that came in together go out in one pass (and one write per
-    socket, collab/websocket.py), not one per Redis round trip, and a local delivery
-    that waits (a moderation control on a slow socket) holds back no other process."""
+    to come back for each reply). So the local deliveries of commits that came in
+    together go out in one pass (and one write per socket, collab/websocket.py), not
+    one per Redis round trip, and a local delivery that waits (a moderation control on
+    a slow socket) holds back no other process. A publish to the other processes is a
+    `GroupSend`: group, message, and the channel of this process's hub, which had it
+    directly (None: no hub here, all get it)."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.here: InOrder[tuple[str, dict[str, Any]]] = InOrder(self._deliver)
-        self.others: InBatches[Publish] = InBatches(_send_to_others)
+        self.others: InBatches[GroupSend] = InBatches(_send_to_others)
 
     def submit(self, group: str, message: dict[str, Any]) -> None:
         """From any thread. The delivering task starts in a context of its own, not the
@@ -223,7 +220,7 @@ async def _send(group: str, message: dict[str, Any]) -> None:
     await _send_to_others([publish])
 
 
-def _addressed(group: str, message: dict[str, Any]) -> tuple[LocalHub | None, Publish]:
+def _addressed(group: str, message: dict[str, Any]) -> tuple[LocalHub | None, GroupSend]:
     """This process's hub, if any, and the publish for the others, which leaves out the
     hub that delivers it here (decided now: a hub that starts later gets it from Redis)."""
     hub = _local_hubs.get(asyncio.get_running_loop())
@@ -235,7 +232,7 @@ async def _deliver_locally(hub: LocalHub | None, message: dict[str, Any]) -> Non
         await hub.dispatch(message)  # logs its own failures (rooms.fanout.Hub.dispatch)
 
 
-async def _send_to_others(publishes: list[Publish]) -> None:
+async def _send_to_others(publishes: list[GroupSend]) -> None:
     """In one round trip (collab/channel_layers.py: a Redis pipeline), in order."""
     layer = get_channel_layer()
     if layer is None:

@@ -12,6 +12,7 @@ from channels.layers import get_channel_layer
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from collab.channel_layers import GroupSend
 from rooms import broadcast, fanout, services
 from rooms import realtime as rooms_realtime
 from rooms.models import Message, Room, RoomEvent
@@ -287,7 +288,7 @@ async def test_own_publishes_reach_local_sockets_directly_and_the_layer_only_for
     sent: list[tuple[str, str | None]] = []  # room events only (presence may come too)
     layer_group_send_many = layer.group_send_many
 
-    async def spy(sends: list[tuple[str, dict[str, Any], str | None]]) -> None:
+    async def spy(sends: list[GroupSend]) -> None:
         sent.extend((g, exclude) for g, m, exclude in sends if m["type"] == "room.event")
         await layer_group_send_many(sends)
 
@@ -310,17 +311,19 @@ async def test_publishes_that_wait_for_the_layer_go_to_it_as_one_batch_in_order(
     """While one send to the other processes waits for its reply, what is published
     meanwhile waits behind it and then goes in one round trip (rooms.broadcast:
     collab.inorder.InBatches), in commit order."""
-    await connect(member)  # starts this loop's hub
+    own_socket = await connect(member)  # starts this loop's hub
     layer = get_channel_layer()
     other_process = "hub.other-process"
     await layer.group_add(broadcast.group_for_user(member.pk), other_process)
     calls: list[list[int]] = []
+    first_call_waits = asyncio.Event()
     release = asyncio.Event()
     layer_group_send_many = layer.group_send_many
 
-    async def slow_first(sends: list[tuple[str, dict[str, Any], str | None]]) -> None:
+    async def slow_first(sends: list[GroupSend]) -> None:
         calls.append([json.loads(m["text"])["n"] for _g, m, _x in sends])
         if len(calls) == 1:
+            first_call_waits.set()
             await release.wait()
         await layer_group_send_many(sends)
 
@@ -330,11 +333,12 @@ async def test_publishes_that_wait_for_the_layer_go_to_it_as_one_batch_in_order(
         broadcast.user_frame_on_commit(user_id=member.pk, frame={"type": "n", "n": n})
 
     await orm(publish, 0)
-    while not calls:
-        await asyncio.sleep(0.01)
+    await asyncio.wait_for(first_call_waits.wait(), 5)
     for n in range(1, 6):
         await orm(publish, n)
-    await asyncio.sleep(0.05)
+    # Each publish is queued for the other processes before it is delivered here, so
+    # once this socket has all six, 1-5 wait behind the first send.
+    assert [frame["n"] for frame in await own_socket.take(6)] == [0, 1, 2, 3, 4, 5]
     release.set()
     await broadcast.drained()
 
