@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from accounts import notifications, selectors, services
 from accounts.models import Notification, Profile
-from collab.auth import current_user
+from common.auth import current_user
 from initiatives.api import CityTermField
 from initiatives.models import District
 

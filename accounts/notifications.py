@@ -15,8 +15,8 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Notification
-from collab.errors import not_found
-from rooms import broadcast
+from common.errors import not_found
+from realtime import publish
 from rooms.frames import iso
 
 TEXT_MAX = 500
@@ -52,7 +52,7 @@ def notification_create(*, user: User, kind: str, text: str, url: str = "") -> N
     if len(text) > TEXT_MAX:
         text = text[: TEXT_MAX - 1] + "…"
     notification = Notification.objects.create(user=user, kind=kind, text=text, url=url)
-    broadcast.user_frame_on_commit(
+    publish.user_frame_on_commit(
         user_id=user.pk,
         frame=dict(notification_frame(notification)),
     )

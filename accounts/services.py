@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Profile
-from collab.errors import DomainError
-from moderation import ratelimit
+from common import ratelimit
+from common.errors import DomainError
 from moderation import selectors as moderation_rules
-from rooms import broadcast
+from realtime import publish
 
 
 def user_register(*, username: str, email: str, password: str, display_name: str = "") -> User:
@@ -110,6 +110,6 @@ def sockets_close_when_deactivated(
     open websockets at once, on every worker, not only at its next handshake."""
     if created or instance.is_active:
         return
-    broadcast.user_control_on_commit(
+    publish.user_control_on_commit(
         user_id=instance.pk, action={"do": "close", "code": CLOSE_DEACTIVATED}
     )

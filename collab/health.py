@@ -14,7 +14,7 @@ from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
-from collab.db import db_async
+from realtime.db import db_async
 
 logger = logging.getLogger(__name__)
 CHECK_TIMEOUT_SECONDS = 2.0
@@ -34,7 +34,7 @@ async def _check_channel_layer() -> None:
     layer = get_channel_layer()
     if layer is None:
         raise RuntimeError("no channel layer configured")
-    # The path a hub reads by (collab.channel_layers): a general channel, received
+    # The path a hub reads by (realtime.channel_layers): a general channel, received
     # in a batch; so a Redis without BZMPOP (older than 7.0) is "not ready".
     channel = f"readyz.{uuid.uuid4().hex}"
     await layer.send(channel, {"type": "readyz.ping"})

@@ -68,7 +68,7 @@ def _run_uvicorn(host: str, port: int, extra: list[str]) -> None:
         "collab.asgi:application",
         host=host,
         port=port,
-        ws="collab.websocket:LeanWebSocketProtocol",
+        ws="realtime.websocket:LeanWebSocketProtocol",
         ws_max_size=MAX_MESSAGE_BYTES,
         ws_per_message_deflate=False,
         lifespan="off",

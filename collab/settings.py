@@ -146,13 +146,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # Keys of several deployments (or test runs) sharing one Redis stay apart by prefix.
 REDIS_PREFIX = os.environ.get("KLIMA_REDIS_PREFIX", "klima")
 # channels-redis drops group messages silently over `capacity`; we keep one
-# channel per worker process (see rooms/fanout.py), so it must hold a burst of
+# channel per worker process (see realtime/hub.py), so it must hold a burst of
 # every room's events on that worker, not one client's.
 CHANNEL_CAPACITY = env_int("KLIMA_CHANNEL_CAPACITY", 10_000)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "collab.channel_layers.HubRedisChannelLayer",
+            "BACKEND": "realtime.channel_layers.HubRedisChannelLayer",
             "CONFIG": {
                 "hosts": [
                     {
@@ -172,7 +172,7 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "collab.cache.KeptClientRedisCache",
+            "BACKEND": "common.cache.KeptClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_PREFIX,
         }
@@ -180,7 +180,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "collab.channel_layers.HubInMemoryChannelLayer",
+            "BACKEND": "realtime.channel_layers.HubInMemoryChannelLayer",
             "CONFIG": {"capacity": CHANNEL_CAPACITY, "expiry": 60},
         }
     }
@@ -220,15 +220,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "collab.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "collab.errors.api_exception_handler",
-    # Lifted with the other per-user limits when KLIMA_RATE_LIMITS=off (moderation/throttles.py).
+    "EXCEPTION_HANDLER": "common.errors.api_exception_handler",
+    # Lifted with the other per-user limits when KLIMA_RATE_LIMITS=off (common/throttles.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "moderation.throttles.UserThrottle",
-        "moderation.throttles.AnonThrottle",
+        "common.throttles.UserThrottle",
+        "common.throttles.AnonThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("KLIMA_API_RATE_USER", "200/min"),
@@ -279,7 +279,7 @@ KLIMA = {
     "MESSAGE_MAX_LENGTH": env_int("KLIMA_MESSAGE_MAX_LENGTH", 5000),
     "EDIT_WINDOW_SECONDS": env_int("KLIMA_EDIT_WINDOW_SECONDS", 600),
     "RATE_LIMITS": env_bool("KLIMA_RATE_LIMITS", default=True),
-    # Database threads of a worker that post side by side (collab/db.py); 0: posts go
+    # Database threads of a worker that post side by side (realtime/db.py); 0: posts go
     # through the one database thread, as on SQLite, which takes one writer at a time.
     "POSTING_THREADS": env_int(
         "KLIMA_POSTING_THREADS",
@@ -306,7 +306,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"without_traceback": {"()": "collab.logfilters.WithoutTraceback"}},
+    "filters": {"without_traceback": {"()": "common.logfilters.WithoutTraceback"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         "console_brief": {

@@ -21,8 +21,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.http.cookie import parse_cookie
 from rest_framework.authtoken.models import Token
 
-from collab.db import db_async
 from moderation.selectors import is_banned_globally
+from realtime.db import db_async
 
 TOKEN_PREFIX = b"token "
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import user_sign_in
-from collab.errors import DomainError
+from common.errors import DomainError
 
 
 class RegisterForm(forms.Form):

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.selectors import public_user
-from collab.auth import current_user
+from common.auth import current_user
 from initiatives import permissions as rules
 from initiatives import selectors, services
 from initiatives.filters import InitiativeFilter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from collab.errors import not_found
+from common.errors import not_found
 from initiatives.models import Category, District, Initiative, Membership
 
 # The largest id SQLite and PostgreSQL's bigint can compare; a larger one from a URL

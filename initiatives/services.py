@@ -9,11 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from collab.errors import DomainError, forbidden
-from collab.markup import render_markdown
+from common.errors import DomainError, forbidden
+from common.markup import render_markdown
 from initiatives import permissions, selectors
 from initiatives.models import Category, District, Initiative, Membership
-from rooms import broadcast
+from realtime import publish
 from rooms.services import room_create
 
 GENERAL_ROOM_TITLE = "Allgemein"
@@ -127,7 +127,7 @@ def _ensure_a_lead_remains(initiative: Initiative, membership: Membership) -> No
 def _revoke_room_access(initiative: Initiative, user_id: int) -> None:
     """A member left: their open sockets drop the initiative's members-only rooms, live."""
     for room_id in initiative.rooms.filter(members_only=True).values_list("pk", flat=True):
-        broadcast.user_control_on_commit(user_id=user_id, action={"do": "recheck", "room": room_id})
+        publish.user_control_on_commit(user_id=user_id, action={"do": "recheck", "room": room_id})
 
 
 def _locked_membership(initiative: Initiative, user_id: int) -> Membership:

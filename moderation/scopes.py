@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from collab.errors import DomainError, not_found
+from common.errors import DomainError, not_found
 from initiatives.models import Initiative
 from moderation.models import ModerationAction, Restriction
 from rooms.models import Room

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from collab.auth import current_user
+from common.auth import current_user
 from presence.services import Snapshot, get_keeper
 from rooms.selectors import access_room
 

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.selectors import PublicUser
-from collab.db import db_async
 from presence import frames, selectors
 from presence.conf import presence_setting
 from presence.store import Change, get_store
-from rooms.broadcast import room_ephemeral_async
+from realtime.db import db_async
+from realtime.publish import room_ephemeral_async
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-import collab.converters  # noqa: F401 - registers <id:...>
+import common.converters  # noqa: F401 - registers <id:...>
 from presence import api
 
 urlpatterns = [

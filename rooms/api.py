@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from collab.auth import current_user
+from common.auth import current_user
 from initiatives.selectors import access_initiative
 from rooms import permissions as rules
 from rooms import selectors, services

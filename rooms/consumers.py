@@ -1,7 +1,7 @@
 """The one websocket consumer: parses frames, calls services, sends frames (PROTOCOL.md).
 
-Thin by design: every rule lives in the services (via rooms/realtime.py), every
-broadcast in rooms/broadcast.py, the per-process fan-out in rooms/fanout.py.
+Thin by design: every rule lives in the services (via rooms/async_services.py), every
+broadcast in realtime/publish.py, the per-process fan-out in realtime/hub.py.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.selectors import public_user, user_language
-from collab.errors import DomainError
-from collab.inorder import InOrder
-from collab.websocket import SHARED_FRAMES, SharedText
+from common.errors import DomainError
 from presence.conf import presence_setting
 from presence.services import get_keeper
-from rooms import frames, realtime
-from rooms.fanout import Event, get_hub
+from realtime.hub import Event, get_hub
+from realtime.inorder import InOrder
+from realtime.websocket import SHARED_FRAMES, SharedText
+from rooms import async_services, frames
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def _field(frame: dict[str, Any], name: str, kind: type | tuple[type, ...]) -> A
 class ProtocolConsumer(AsyncWebsocketConsumer):
     """One per connection; multiplexes every room the client subscribes to."""
 
-    # No channel-layer channel per connection: the process's hub (rooms/fanout.py)
+    # No channel-layer channel per connection: the process's hub (realtime/hub.py)
     # receives for all of them. An alias that names no layer switches Channels' own
     # per-consumer channel (and its receive loop per socket) off.
     channel_layer_alias = "none: the hub receives for this process"
@@ -99,7 +99,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
     async def dispatch(self, message: dict[str, Any]) -> None:
         """channels' dispatch, without its `aclose_old_connections()` before every
         message: that is a round trip through the database thread per frame (a `ping`
-        too), and the database calls here (collab.db.db_async) look after their
+        too), and the database calls here (realtime.db.db_async) look after their
         connection themselves."""
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
@@ -118,13 +118,13 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         self.connection_id = uuid.uuid4().hex
         self.subscriptions: dict[int, Subscription] = {}
         self.language = user_language(user) or "de"
-        self.sees_hidden = await realtime.is_moderator_async(user)
+        self.sees_hidden = await async_services.is_moderator_async(user)
         self.public_user = public_user(user)
         self.activity = "active"  # what the client last reported with `presence`
         self.typing_sent: dict[int, float] = {}
         self.hub = get_hub()
         self.keeper = get_keeper()
-        # Under uvicorn (collab/websocket.py): writes a frame the hub built once.
+        # Under uvicorn (realtime/websocket.py): writes a frame the hub built once.
         shared_frames = self.scope.get("extensions", {}).get(SHARED_FRAMES, {})
         self.write_shared = shared_frames.get("write")
         self.abort = shared_frames.get("abort")
@@ -234,7 +234,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
     ) -> None:
         # Join the room's stream before reading the log, so no event slips between.
         stream = await self.hub.join_room(room_id, self)
-        snapshot = await realtime.subscription_snapshot(
+        snapshot = await async_services.subscription_snapshot(
             user=self.user, room_id=room_id, since=since
         )
         if not resubscribe:
@@ -272,7 +272,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         await self._end_subscription(_field(frame, "room", int), "requested", ref)
 
     async def handle_send(self, frame: dict[str, Any], ref: Any) -> None:
-        posted = await realtime.message_post(
+        posted = await async_services.message_post(
             user=self.user,
             room_id=_field(frame, "room", int),
             body=frame.get("body"),
@@ -289,7 +289,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         )
 
     async def handle_edit(self, frame: dict[str, Any], ref: Any) -> None:
-        await realtime.message_edit(
+        await async_services.message_edit(
             user=self.user,
             room_id=_field(frame, "room", int),
             message_id=_field(frame, "message", int),
@@ -297,14 +297,14 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         )
 
     async def handle_delete(self, frame: dict[str, Any], ref: Any) -> None:
-        await realtime.message_delete(
+        await async_services.message_delete(
             user=self.user,
             room_id=_field(frame, "room", int),
             message_id=_field(frame, "message", int),
         )
 
     async def handle_react(self, frame: dict[str, Any], ref: Any) -> None:
-        await realtime.reaction_add(
+        await async_services.reaction_add(
             user=self.user,
             room_id=_field(frame, "room", int),
             message_id=_field(frame, "message", int),
@@ -312,7 +312,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         )
 
     async def handle_unreact(self, frame: dict[str, Any], ref: Any) -> None:
-        await realtime.reaction_remove(
+        await async_services.reaction_remove(
             user=self.user,
             room_id=_field(frame, "room", int),
             message_id=_field(frame, "message", int),
@@ -320,7 +320,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         )
 
     async def handle_read(self, frame: dict[str, Any], ref: Any) -> None:
-        await realtime.read_mark(
+        await async_services.read_mark(
             user=self.user,
             room_id=_field(frame, "room", int),
             seq=frame.get("seq"),
@@ -346,7 +346,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         if now - self.typing_sent.get(room_id, -1e9) < presence_setting("TYPING_THROTTLE_SECONDS"):
             return
         self.typing_sent[room_id] = now
-        if await realtime.is_muted(user=self.user, room_id=room_id):
+        if await async_services.is_muted(user=self.user, room_id=room_id):
             return
         await self.keeper.typing(room_id, self.public_user, thread)
 
@@ -367,7 +367,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
         "ping": handle_ping,
     }
 
-    # --- deliveries from the hub (rooms/fanout.py) ---------------------------
+    # --- deliveries from the hub (realtime/hub.py) ---------------------------
     # None of these waits: the hub hands every local subscriber its frame in one pass,
     # and a socket that cannot take it now must not hold up the room for the others.
     def deliver_room_event(self, room_id: int, event: Event) -> None:
@@ -436,7 +436,7 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             self.outbox.add((None, CLOSE_TOO_SLOW))
 
     async def control(self, action: dict[str, Any]) -> None:
-        """Moderation and access changes, live (rooms.broadcast.*_control_on_commit)."""
+        """Moderation and access changes, live (realtime.publish.*_control_on_commit)."""
         do = action.get("do")
         if do == "close":
             await self.close(code=int(action["code"]))
@@ -444,12 +444,12 @@ class ProtocolConsumer(AsyncWebsocketConsumer):
             await self._end_subscription(int(action["room"]), str(action["reason"]))
         elif do == "recheck":
             room_id = int(action["room"])
-            if room_id in self.subscriptions and not await realtime.may_read_room(
+            if room_id in self.subscriptions and not await async_services.may_read_room(
                 user=self.user, room_id=room_id
             ):
                 await self._end_subscription(room_id, "access_revoked")
         elif do == "refresh":
-            self.sees_hidden = await realtime.is_moderator_async(self.user)
+            self.sees_hidden = await async_services.is_moderator_async(self.user)
 
     async def _end_subscription(self, room_id: int, reason: str, ref: Any = None) -> None:
         if self.subscriptions.pop(room_id, None) is not None:

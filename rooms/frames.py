@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from accounts.selectors import PublicUser
-from collab.errors import DomainError
+from common.errors import DomainError
 
 
 def iso(moment: datetime | None) -> str | None:

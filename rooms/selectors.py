@@ -10,11 +10,11 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from collab.errors import DomainError, forbidden, not_found
+from common.errors import DomainError, forbidden, not_found
 from initiatives.models import Membership
 from moderation import selectors as moderation_rules
+from realtime.publish import room_event_frames
 from rooms import permissions
-from rooms.broadcast import room_event_frames
 from rooms.frames import iso
 from rooms.models import Message, ReadState, Room, RoomEvent
 from rooms.rendering import message_data, message_variants, reaction_counts, room_data

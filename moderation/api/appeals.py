@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from collab.auth import current_user
+from common.auth import current_user
 from moderation import selectors, services
 from moderation.api.schema import AppealOut
 from moderation.models import Appeal

@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from collab.auth import current_user
-from collab.errors import forbidden
+from common.auth import current_user
+from common.errors import forbidden
 from moderation import permissions as rules
 from moderation import selectors, services
 from moderation.api.schema import ActionOut, QueueItemOut, ReportOut

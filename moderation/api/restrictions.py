@@ -15,8 +15,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from collab.auth import current_user
-from collab.errors import not_found
+from common.auth import current_user
+from common.errors import not_found
 from moderation import selectors, services
 from moderation.api.schema import RestrictionOut
 from moderation.models import Ban, ModerationAction, Mute, Restriction

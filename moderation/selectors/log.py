@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from accounts.selectors import is_moderator
-from collab.errors import not_found
+from common.errors import not_found
 from moderation.models import Appeal, ModerationAction
 from moderation.permissions import led_initiatives
 

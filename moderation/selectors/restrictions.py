@@ -20,7 +20,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from accounts.selectors import is_moderator
-from collab.errors import DomainError
+from common.errors import DomainError
 from moderation.models import Ban, Mute, Restriction
 from moderation.permissions import led_initiatives
 from rooms.models import Room

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
-from collab.errors import DomainError, forbidden, not_found
+from common.errors import DomainError, forbidden, not_found
 from moderation import permissions, selectors
 from moderation.models import Appeal, Ban, ModerationAction, Mute
 from moderation.services.audit import action_record, tell, tell_moderators

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
-from collab.errors import forbidden, not_found
+from common.errors import forbidden, not_found
 from moderation import permissions
 from moderation.models import ModerationAction, Report
 from moderation.services.audit import action_record, room_url, tell

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
-from collab.errors import DomainError, forbidden, not_found
+from common.errors import DomainError, forbidden, not_found
 from moderation import permissions, selectors
 from moderation.models import ModerationAction, Report
 from moderation.services.audit import action_record, tell_moderators

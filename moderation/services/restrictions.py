@@ -1,6 +1,6 @@
 """Mutes and bans: imposing and lifting them, with their live effects.
 
-Live, after commit, on every worker (rooms.broadcast):
+Live, after commit, on every worker (realtime.publish):
 - the person gets a `moderation` frame (muted / unmuted / banned / unbanned) and a
   notification; their connections are asked to `refresh` their mute state;
 - a ban of a room or an initiative ends their subscriptions of those rooms
@@ -22,14 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
-from collab.errors import forbidden, not_found
+from common.errors import forbidden, not_found
 from moderation import permissions
 from moderation.frames import ModerationVerb, moderation_frame
 from moderation.models import Ban, ModerationAction, Mute, Restriction
 from moderation.scopes import Scope, parse_scope, scope_of
 from moderation.services.audit import action_record, tell
 from moderation.services.validation import clean_duration, clean_id, clean_reason
-from rooms import broadcast
+from realtime import publish
 
 CLOSE_BANNED = 4403
 
@@ -85,11 +85,11 @@ def _impose(
 def _announce(item: Restriction, verb: ModerationVerb, reason: str) -> None:
     """The `moderation` frame, the notification, and the connections' refresh."""
     until = item.until if verb in ("muted", "banned") else None
-    broadcast.user_frame_on_commit(
+    publish.user_frame_on_commit(
         user_id=item.user_id,
         frame=dict(moderation_frame(action=verb, scope=scope_of(item), until=until, reason=reason)),
     )
-    broadcast.user_control_on_commit(user_id=item.user_id, action={"do": "refresh"})
+    publish.user_control_on_commit(user_id=item.user_id, action={"do": "refresh"})
     tell(
         user=item.user,
         kind=Notification.Kind.MODERATION,
@@ -141,12 +141,12 @@ def member_ban(*, actor: User, user_id: Any, scope: Any, duration: Any, reason: 
     ban = _impose(Ban, actor=actor, target=target, scope=parsed, duration=seconds, reason=text)
     _announce(ban, "banned", text)
     if parsed.is_global:
-        broadcast.user_control_on_commit(
+        publish.user_control_on_commit(
             user_id=target.pk, action={"do": "close", "code": CLOSE_BANNED}
         )
     else:
         for room_id in parsed.room_ids():
-            broadcast.user_control_on_commit(
+            publish.user_control_on_commit(
                 user_id=target.pk,
                 action={"do": "unsubscribe", "room": room_id, "reason": "banned"},
             )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from collab.errors import DomainError, not_found
+from common.errors import DomainError, not_found
 
 REASON_MAX = 300
 DURATION_MAX = 366 * 24 * 3600  # a year and a day; longer is "until lifted" (null)

@@ -17,8 +17,8 @@ from django.db import connection, transaction
 from django.db.models import F, Model
 from django.db.models.expressions import DatabaseDefault
 
-from collab.errors import not_found
-from rooms import broadcast
+from common.errors import not_found
+from realtime import publish
 from rooms.models import Message, Room, RoomEvent
 from rooms.rendering import message_variants, room_data
 
@@ -58,7 +58,7 @@ def message_event(*, message: Message, kind: str) -> int:
     seq = seq_next(room_id=message.room_id)
     RoomEvent.objects.create(room_id=message.room_id, seq=seq, kind=kind, message=message)
     public, moderator = message_variants(message, new=kind == RoomEvent.Kind.MESSAGE_CREATED)
-    broadcast.room_event_on_commit(
+    publish.room_event_on_commit(
         room_id=message.room_id, seq=seq, kind=kind, data=public, moderator_data=moderator
     )
     return seq
@@ -70,7 +70,7 @@ def log_new_message(*, message: Message) -> int:
     Returns the seq.
 
     Posting is the server's hottest write, and a worker's posts wait for its few
-    database threads (collab/db.py). On PostgreSQL the four steps are one statement
+    database threads (realtime/db.py). On PostgreSQL the four steps are one statement
     (data-modifying CTEs): one round trip where the ORM made five with `BEGIN` and
     `COMMIT`, and the room's row lock, taken by the seq `UPDATE`, is held for that
     statement instead of across them (bench/, docs/performance.md). The room's row is
@@ -101,7 +101,7 @@ def log_new_message(*, message: Message) -> int:
     message._state.db = connection.alias
     public, moderator = message_variants(message, new=True)
     # Committed, unless a caller's transaction holds it: then after that one commits.
-    broadcast.room_event_on_commit(
+    publish.room_event_on_commit(
         room_id=message.room_id,
         seq=message.seq,
         kind=event.kind,
@@ -193,7 +193,7 @@ def room_event(*, room: Room) -> int:
     seq = seq_next(room_id=room.pk)
     room.last_seq = seq
     RoomEvent.objects.create(room=room, seq=seq, kind=RoomEvent.Kind.ROOM_UPDATED)
-    broadcast.room_event_on_commit(
+    publish.room_event_on_commit(
         room_id=room.pk, seq=seq, kind=RoomEvent.Kind.ROOM_UPDATED, data=room_data(room)
     )
     return seq

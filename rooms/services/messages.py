@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collab.errors import DomainError, forbidden, not_found
-from collab.markup import render_markdown
-from moderation import ratelimit
+from common import ratelimit
+from common.errors import DomainError, forbidden, not_found
+from common.markup import render_markdown
 from moderation import selectors as moderation_rules
 from rooms import grants, permissions, selectors
 from rooms.models import Message, Revision, Room, RoomEvent

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
-from collab.errors import forbidden, not_found
+from common.errors import forbidden, not_found
 from moderation import selectors as moderation_rules
 from rooms import permissions, selectors
 from rooms.models import Message, Reaction, Room, RoomEvent

@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from rooms import broadcast, selectors
+from realtime import publish
+from rooms import selectors
 from rooms.models import ReadState
 from rooms.services.validation import clean_seq
 
@@ -25,7 +26,7 @@ def read_mark(*, user: User, room_id: Any, seq: Any, connection_id: str | None =
             return state.last_read_seq
         state.last_read_seq = seq
         state.save(update_fields=["last_read_seq"])
-        broadcast.user_frame_on_commit(
+        publish.user_frame_on_commit(
             user_id=user.pk,
             frame={"type": "read", "room": room.pk, "seq": seq},
             except_connection=connection_id,

@@ -8,9 +8,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from collab.errors import DomainError, forbidden
+from common.errors import DomainError, forbidden
 from initiatives.models import Initiative
-from rooms import broadcast, permissions
+from realtime import publish
+from rooms import permissions
 from rooms.models import Room
 from rooms.services import events
 
@@ -72,7 +73,7 @@ def room_update(*, user: User, room: Room, **changes: Any) -> Room:
             _log_slow_mode(user, room)
         if "members_only" in changed and room.members_only:
             # Subscribers who are not members lose the room now, not at their next reconnect.
-            broadcast.room_control_on_commit(room_id=room.pk, action={"do": "recheck"})
+            publish.room_control_on_commit(room_id=room.pk, action={"do": "recheck"})
     return room
 
 

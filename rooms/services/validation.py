@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from collab.errors import DomainError
+from common.errors import DomainError
 
 CLIENT_ID_MAX = 64
 EMOJI_MAX = 32

@@ -1,11 +1,11 @@
-"""collab.cache: Django's Redis cache with one pool and one client per process."""
+"""common.cache: Django's Redis cache with one pool and one client per process."""
 
 from __future__ import annotations
 
 import os
 import threading
 
-from collab.cache import KeptClientRedisCache, KeptRedisCacheClient
+from common.cache import KeptClientRedisCache, KeptRedisCacheClient
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 

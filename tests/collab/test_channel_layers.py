@@ -1,4 +1,4 @@
-"""collab.channel_layers: a group send that leaves out the publisher's own hub and a
+"""realtime.channel_layers: a group send that leaves out the publisher's own hub and a
 batched receive, on the in-memory layer always and on Redis when REDIS_URL is set."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest_asyncio
 from django.core.exceptions import ImproperlyConfigured
 from redis.asyncio.client import Pipeline
 
-from collab.channel_layers import (
+from realtime.channel_layers import (
     _GROUP_SEND_SCRIPT,
     HubInMemoryChannelLayer,
     HubRedisChannelLayer,
@@ -121,7 +121,7 @@ async def test_a_full_channel_drops_with_a_warning_and_the_others_still_get_it(
 ) -> None:
     await layer.group_add("room.1", "hub.full")
     await layer.group_add("room.1", "hub.reading")
-    with caplog.at_level(logging.WARNING, logger="collab.channel_layers"):
+    with caplog.at_level(logging.WARNING, logger="realtime.channel_layers"):
         for seq in range(1, 8):  # capacity 5
             await layer.group_send("room.1", {"seq": seq})
             assert await _next(layer, "hub.reading") == [{"seq": seq}]
@@ -184,7 +184,7 @@ if REDIS_URL:
             await layer.connection(0).zadd(layer.prefix + "hub.reader", bad)
             await layer.group_send("room.1", {"seq": 2})
 
-            with caplog.at_level(logging.ERROR, logger="collab.channel_layers"):
+            with caplog.at_level(logging.ERROR, logger="realtime.channel_layers"):
                 assert await _next(layer, "hub.reader") == [{"seq": 1}, {"seq": 2}]
             assert "does not decode" in caplog.text
         finally:

@@ -1,4 +1,4 @@
-"""collab.db.db_async: the database thread keeps its connection between calls, and
+"""realtime.db.db_async: the database thread keeps its connection between calls, and
 drops one that broke or grew too old."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.db import connections
 
-from collab import db
-from collab.db import db_async
+from realtime import db
+from realtime.db import db_async
 
 # Committing for real (the database thread has its own connection); serialized_rollback
 # brings back what the migrations loaded, as in the other transactional tests.

@@ -15,7 +15,7 @@ from tests.factories import InitiativeFactory
 
 MakeUser = Callable[..., User]
 
-# readyz checks the database through `collab.db.db_async`, which closes
+# readyz checks the database through `realtime.db.db_async`, which closes
 # "old" connections: inside a test wrapped in a transaction that would close
 # the test's own connection on PostgreSQL. So its tests commit for real, and
 # `serialized_rollback` brings back what the migrations loaded (as in tests/rooms).

@@ -1,11 +1,11 @@
-"""collab.inorder: items handled one after another, in the order added (InOrder), or
+"""realtime.inorder: items handled one after another, in the order added (InOrder), or
 what waits at once as one batch (InBatches)."""
 
 from __future__ import annotations
 
 import asyncio
 
-from collab.inorder import InBatches, InOrder
+from realtime.inorder import InBatches, InOrder
 
 
 async def test_items_are_handled_in_order_one_at_a_time_without_the_caller_waiting() -> None:

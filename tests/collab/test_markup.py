@@ -1,9 +1,9 @@
-"""collab.markup: the sanitizer keeps its allowlist whatever HTML it is given (the
+"""common.markup: the sanitizer keeps its allowlist whatever HTML it is given (the
 renderer never emits raw HTML, so this is the second line of defence)."""
 
 from __future__ import annotations
 
-from collab.markup import render_markdown, sanitize_html
+from common.markup import render_markdown, sanitize_html
 
 
 def test_the_sanitizer_keeps_only_the_allowlist() -> None:

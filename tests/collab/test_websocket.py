@@ -1,4 +1,4 @@
-"""collab.websocket: uvicorn's websocket protocol with shared frames and less memory,
+"""realtime.websocket: uvicorn's websocket protocol with shared frames and less memory,
 tried on a real uvicorn server with a real websocket client."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosedError
 from websockets.protocol import State
 from websockets.server import ServerProtocol
 
-from collab.websocket import SHARED_FRAMES, Flag, LeanWebSocketProtocol, ReceiveQueue, SharedText
+from realtime.websocket import SHARED_FRAMES, Flag, LeanWebSocketProtocol, ReceiveQueue, SharedText
 from tests.e2e.servers import free_port
 
 
@@ -97,7 +97,7 @@ async def served() -> AsyncIterator[tuple[Probe, int]]:
         probe,
         host="127.0.0.1",
         port=port,
-        ws="collab.websocket:LeanWebSocketProtocol",
+        ws="realtime.websocket:LeanWebSocketProtocol",
         ws_per_message_deflate=False,
         lifespan="off",
         log_level="warning",

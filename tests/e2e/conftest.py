@@ -39,7 +39,7 @@ def sqlite_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployment]:
     """Each test against both servers: daphne (`make demo`) and uvicorn with our
-    websocket protocol (collab/websocket.py, as production runs it)."""
+    websocket protocol (realtime/websocket.py, as production runs it)."""
     deployment = sqlite_deployment(Path(tmp_path_factory.mktemp("e2e-sqlite")))
     try:
         deployment.start_worker(request.param)

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 
-from collab.errors import DomainError
+from common.errors import DomainError
 from initiatives import services
 from initiatives.models import Category, Initiative, Membership
 from rooms.models import Room

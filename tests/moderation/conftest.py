@@ -21,9 +21,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import Profile
 from accounts.selectors import MODERATORS_GROUP
+from common import ratelimit
 from initiatives import services as initiative_services
 from initiatives.models import Category, Initiative
-from moderation import ratelimit
 from moderation.models import Ban, Mute
 from rooms import services as room_services
 from rooms.models import Message, Room

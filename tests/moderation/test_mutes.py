@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from collab.errors import DomainError
+from common.errors import DomainError
 from initiatives.models import Initiative
 from moderation import selectors, services
 from moderation.models import ModerationAction, Mute

@@ -1,7 +1,7 @@
 """Rate limits: 20 posts per 30 s per user (socket and REST together), the failed-sign-in
 guard, DRF's throttles, and KLIMA["RATE_LIMITS"] = False lifting the per-user limits.
 
-The clock of moderation.ratelimit is set by the tests where the window matters, so no
+The clock of common.ratelimit is set by the tests where the window matters, so no
 test waits and none depends on where a real bucket boundary falls.
 """
 
@@ -14,9 +14,9 @@ from django.contrib.auth.models import User
 from django.test import Client as PageClient
 from rest_framework.test import APIClient
 
-from collab.errors import DomainError
-from moderation import ratelimit
-from moderation.throttles import AnonThrottle, UserThrottle
+from common import ratelimit
+from common.errors import DomainError
+from common.throttles import AnonThrottle, UserThrottle
 from rooms import services as room_services
 from rooms.models import Message, Room
 from tests.factories import PASSWORD

@@ -7,7 +7,7 @@ sent right after `subscribed`, so no change is lost."""
 
 from __future__ import annotations
 
-from collab.websocket import SharedText
+from realtime.websocket import SharedText
 from rooms.consumers import ProtocolConsumer, Subscription
 
 

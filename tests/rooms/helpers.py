@@ -16,8 +16,9 @@ from django.db import connection, transaction
 from rest_framework.authtoken.models import Token
 
 from collab.asgi import application
-from collab.db import db_async
-from rooms import broadcast, services
+from realtime import publish
+from realtime.db import db_async
+from rooms import services
 from rooms.models import Room
 from rooms.services import Posted
 
@@ -82,7 +83,7 @@ async def open_socket(user: User) -> WebsocketCommunicator:
     Waits first until the publishes this test made so far have gone out: otherwise a
     live frame of something done before the socket existed (a mute's notification)
     can still reach it, on Redis now and then, ahead of the reply a test waits for."""
-    await broadcast.drained()
+    await publish.drained()
     key = await orm(_token_key, user)
     comm = WebsocketCommunicator(
         application, "/ws/", headers=[(b"authorization", f"Token {key}".encode())]

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 
 from collab.asgi import application
 from presence.services import get_keeper
-from rooms import fanout
+from realtime.hub import get_hub
 from rooms.models import Room
 from tests.rooms.conftest import Connect
 from tests.rooms.helpers import USER_FIELDS, cid, orm, realtime
@@ -256,7 +256,7 @@ async def test_a_closed_connection_leaves_the_hub_even_when_presence_cannot_be_t
     with caplog.at_level(logging.WARNING, logger="rooms.consumers"):
         await client.comm.disconnect(timeout=5)
 
-    hub = fanout.get_hub()
+    hub = get_hub()
     assert room.pk not in hub.rooms and other_room.pk not in hub.rooms
     assert member.pk not in hub.users
     warnings = [r for r in caplog.records if r.name == "rooms.consumers"]

@@ -12,9 +12,10 @@ from channels.layers import get_channel_layer
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from collab.channel_layers import GroupSend
-from rooms import broadcast, fanout, services
-from rooms import realtime as rooms_realtime
+from realtime import publish
+from realtime.channel_layers import GroupSend
+from realtime.hub import get_hub
+from rooms import async_services, services
 from rooms.models import Message, Room, RoomEvent
 from rooms.rendering import message_variants
 from tests.rooms.conftest import Connect
@@ -93,9 +94,7 @@ def _post_unannounced(
     failed publish would lose it)."""
     dropped: list[tuple[str, dict[str, Any]]] = []
     with monkeypatch.context() as patch:
-        patch.setattr(
-            broadcast, "_publish", lambda group, message: dropped.append((group, message))
-        )
+        patch.setattr(publish, "_publish", lambda group, message: dropped.append((group, message)))
         with transaction.atomic():
             message = post(user, room, body).message
     assert len(dropped) == 1  # it was the one broadcast, and it never left
@@ -106,7 +105,7 @@ def _announce(message_id: int) -> dict[str, Any]:
     """The channel-layer message that the service would have published for `message`."""
     message = Message.objects.select_related("author__profile").get(pk=message_id)
     public, moderator = message_variants(message)
-    return broadcast.room_event_frames(
+    return publish.room_event_frames(
         room_id=message.room_id,
         seq=message.seq,
         kind=RoomEvent.Kind.MESSAGE_CREATED,
@@ -127,7 +126,7 @@ async def test_fanout_fills_a_lost_broadcast_from_the_log(
     late = await orm(_post_unannounced, lead, room, "Drei", monkeypatch)
     assert (lost.seq, late.seq) == (2, 3)
     await get_channel_layer().group_send(
-        broadcast.group_for_room(room.pk), await orm(_announce, late.pk)
+        publish.group_for_room(room.pk), await orm(_announce, late.pk)
     )
 
     first, second = await reader.event(), await reader.event()
@@ -146,7 +145,7 @@ async def test_an_event_that_arrives_twice_is_delivered_once(
     assert (await reader.event())["seq"] == ack["seq"]
 
     await get_channel_layer().group_send(
-        broadcast.group_for_room(room.pk), await orm(_announce, ack["message"])
+        publish.group_for_room(room.pk), await orm(_announce, ack["message"])
     )
 
     await reader.nothing()
@@ -262,13 +261,13 @@ async def test_frames_published_by_one_process_arrive_in_commit_order(
     connect: Connect, member: User
 ) -> None:
     """Publishing is handed from the database thread to the event loop
-    (rooms.broadcast); on Redis, concurrent publishes could overtake each other."""
+    (realtime.publish); on Redis, concurrent publishes could overtake each other."""
     client = await connect(member)
 
     def publish_in_one_transaction() -> None:
         with transaction.atomic():
             for n in range(40):
-                broadcast.user_frame_on_commit(user_id=member.pk, frame={"type": "n", "n": n})
+                publish.user_frame_on_commit(user_id=member.pk, frame={"type": "n", "n": n})
 
     await orm(publish_in_one_transaction)
     await orm(publish_in_one_transaction)
@@ -280,7 +279,7 @@ async def test_frames_published_by_one_process_arrive_in_commit_order(
 async def test_own_publishes_reach_local_sockets_directly_and_the_layer_only_for_others(
     connect: Connect, lead: User, member: User, room: Room, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The publishing process's hub has the event at once (rooms.broadcast.serve_locally);
+    """The publishing process's hub has the event at once (realtime.publish.serve_locally);
     the channel layer carries it to the other processes' hubs, never back to its own."""
     reader = await connect(member)
     await reader.subscribe(room.pk)
@@ -294,13 +293,13 @@ async def test_own_publishes_reach_local_sockets_directly_and_the_layer_only_for
 
     monkeypatch.setattr(layer, "group_send_many", spy)
     other_process = "hub.other-process"
-    await layer.group_add(broadcast.group_for_room(room.pk), other_process)
+    await layer.group_add(publish.group_for_room(room.pk), other_process)
 
     ack = await (await connect(lead)).post(room.pk, "Lokal zuerst")
 
     event = await reader.event()
     assert (event["seq"], event["data"]["body"]) == (ack["seq"], "Lokal zuerst")
-    assert sent == [(broadcast.group_for_room(room.pk), fanout.get_hub().channel)]
+    assert sent == [(publish.group_for_room(room.pk), get_hub().channel)]
     assert [m["seq"] for m in await layer.receive_many(other_process)] == [ack["seq"]]
     await reader.nothing()
 
@@ -309,12 +308,12 @@ async def test_publishes_that_wait_for_the_layer_go_to_it_as_one_batch_in_order(
     connect: Connect, member: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While one send to the other processes waits for its reply, what is published
-    meanwhile waits behind it and then goes in one round trip (rooms.broadcast:
-    collab.inorder.InBatches), in commit order."""
+    meanwhile waits behind it and then goes in one round trip (realtime.publish:
+    realtime.inorder.InBatches), in commit order."""
     own_socket = await connect(member)  # starts this loop's hub
     layer = get_channel_layer()
     other_process = "hub.other-process"
-    await layer.group_add(broadcast.group_for_user(member.pk), other_process)
+    await layer.group_add(publish.group_for_user(member.pk), other_process)
     calls: list[list[int]] = []
     first_call_waits = asyncio.Event()
     release = asyncio.Event()
@@ -329,18 +328,18 @@ async def test_publishes_that_wait_for_the_layer_go_to_it_as_one_batch_in_order(
 
     monkeypatch.setattr(layer, "group_send_many", slow_first)
 
-    def publish(n: int) -> None:
-        broadcast.user_frame_on_commit(user_id=member.pk, frame={"type": "n", "n": n})
+    def publish_n(n: int) -> None:
+        publish.user_frame_on_commit(user_id=member.pk, frame={"type": "n", "n": n})
 
-    await orm(publish, 0)
+    await orm(publish_n, 0)
     await asyncio.wait_for(first_call_waits.wait(), 5)
     for n in range(1, 6):
-        await orm(publish, n)
+        await orm(publish_n, n)
     # Each publish is queued for the other processes before it is delivered here, so
     # once this socket has all six, 1-5 wait behind the first send.
     assert [frame["n"] for frame in await own_socket.take(6)] == [0, 1, 2, 3, 4, 5]
     release.set()
-    await broadcast.drained()
+    await publish.drained()
 
     assert calls == [[0], [1, 2, 3, 4, 5]]
     received = await asyncio.wait_for(layer.receive_many(other_process), 5)
@@ -351,9 +350,9 @@ async def test_a_local_delivery_that_waits_holds_back_no_other_process(
     connect: Connect, lead: User, room: Room, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A moderation control may wait on a slow socket; the other workers still get the
-    process's publishes (rooms.broadcast: the queue to them is filled first)."""
+    process's publishes (realtime.publish: the queue to them is filled first)."""
     await connect(lead)  # starts this loop's hub
-    hub = fanout.get_hub()
+    hub = get_hub()
     release = asyncio.Event()
     hub_dispatch = hub.dispatch
 
@@ -363,7 +362,7 @@ async def test_a_local_delivery_that_waits_holds_back_no_other_process(
 
     monkeypatch.setattr(hub, "dispatch", stuck)
     other_process = "hub.other-process"
-    await get_channel_layer().group_add(broadcast.group_for_room(room.pk), other_process)
+    await get_channel_layer().group_add(publish.group_for_room(room.pk), other_process)
 
     try:
         ack = await (await connect(lead)).post(room.pk, "Trotzdem raus")
@@ -388,8 +387,8 @@ async def test_two_controls_that_end_one_subscription_say_so_once(
         await answer.wait()
         return False
 
-    monkeypatch.setattr(rooms_realtime, "may_read_room", slow_may_read_room)
-    hub = fanout.get_hub()
+    monkeypatch.setattr(async_services, "may_read_room", slow_may_read_room)
+    hub = get_hub()
 
     def control(action: dict[str, Any]) -> dict[str, Any]:
         return {"type": "room.control", "room": room.pk, "action": action}

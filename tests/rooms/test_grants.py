@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.selectors import MODERATORS_GROUP
-from collab.errors import DomainError
+from common.errors import DomainError
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
 from moderation import services as moderation_services

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from collab.errors import DomainError
+from common.errors import DomainError
 from rooms import selectors, services
 from rooms.models import Message, Room, RoomEvent
 from rooms.services import events

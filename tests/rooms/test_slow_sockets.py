@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from realtime.hub import Event, RoomStream
+from realtime.publish import room_event_frames
 from rooms import consumers
-from rooms.broadcast import room_event_frames
 from rooms.consumers import ProtocolConsumer, Subscription
-from rooms.fanout import Event, RoomStream
 
 ROOM = 7
 

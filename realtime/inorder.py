@@ -2,7 +2,7 @@
 caller wait": a queue with one task that handles its items in turn (`InOrder`), or
 whatever waits at once as one batch, batch after batch (`InBatches`).
 
-Used for a worker's publishes (rooms/broadcast.py: commit order; those to the other
+Used for a worker's publishes (realtime/publish.py: commit order; those to the other
 workers in batches, one Redis round trip each) and for the frames a slow socket has
 not taken yet (rooms/consumers.py: the outbox).
 Belongs to one event loop; `add` is called from it. A handler that raises ends the
@@ -81,7 +81,7 @@ class InBatches(InOrder[T]):
     """What waits when the handler is free goes to it as one list (at most `limit`
     items), in the order added. For a handler whose cost is mostly a round trip: a
     worker's publishes to the other workers, one Redis pipeline per batch
-    (rooms/broadcast.py). One item at a time, each waiting for the reply to the one
+    (realtime/publish.py). One item at a time, each waiting for the reply to the one
     before it, the loop's turn per reply capped them at one per turn of a busy loop."""
 
     __slots__ = ("limit",)

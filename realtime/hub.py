@@ -1,8 +1,8 @@
 """Fan-out: one channel-layer subscription per room per worker process.
 
-A publish (rooms/broadcast.py) costs one channel-layer message per process, not
+A publish (realtime/publish.py) costs one channel-layer message per process, not
 per recipient; the process writes the same pre-encoded text (under uvicorn: the
-same websocket frame, collab/websocket.py) to each local socket and never queries
+same websocket frame, realtime/websocket.py) to each local socket and never queries
 the database per recipient.
 
 Each room has a `RoomStream` here that puts events into `seq` order: events that
@@ -28,10 +28,11 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
-from collab.db import db_async
-from collab.websocket import SharedText
-from rooms import broadcast, selectors
-from rooms.broadcast import group_for_room, group_for_user
+from realtime import publish
+from realtime.db import db_async
+from realtime.publish import group_for_room, group_for_user
+from realtime.websocket import SharedText
+from rooms import selectors
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ RECEIVE_RETRY_SECONDS = 1.0
 @dataclass(frozen=True, slots=True)
 class Event:
     """One logged room event as this process delivers it: both audiences' frames,
-    each encoded once for every local subscriber (collab.websocket.SharedText)."""
+    each encoded once for every local subscriber (realtime.websocket.SharedText)."""
 
     seq: int
     text: SharedText
@@ -53,7 +54,7 @@ class Event:
 
     @classmethod
     def of(cls, message: dict[str, Any]) -> Event:
-        """From the channel-layer message of rooms.broadcast.room_event_frames."""
+        """From the channel-layer message of realtime.publish.room_event_frames."""
         text_mod = message.get("text_mod")
         return cls(
             seq=int(message["seq"]),
@@ -79,7 +80,7 @@ class Subscriber(Protocol):
         (`about_user`: whom a presence frame is about), without waiting."""
 
     async def control(self, action: dict[str, Any]) -> None:
-        """Act on a moderation or access change (see rooms.broadcast.user_control_on_commit)."""
+        """Act on a moderation or access change (see realtime.publish.user_control_on_commit)."""
 
 
 _fetch_logged = db_async(selectors.logged_event_messages)
@@ -159,8 +160,8 @@ class RoomStream:
 class Hub:
     """This process's end of the channel layer: one channel, joined to each group that a
     local connection needs, dispatching to the local connections. The process's own
-    publishes come to `dispatch` directly (rooms.broadcast.serve_locally); the channel
-    brings the other processes' (collab.channel_layers: read in batches)."""
+    publishes come to `dispatch` directly (realtime.publish.serve_locally); the channel
+    brings the other processes' (realtime.channel_layers: read in batches)."""
 
     def __init__(self) -> None:
         self.layer = get_channel_layer()
@@ -176,9 +177,9 @@ class Hub:
             await self.started.wait()
             return
         self._starting = True
-        # A general channel (no `!`): this hub is its one reader (collab.channel_layers).
+        # A general channel (no `!`): this hub is its one reader (realtime.channel_layers).
         self.channel = f"hub.{uuid.uuid4().hex}"
-        broadcast.serve_locally(self)
+        publish.serve_locally(self)
         self.tasks = [
             asyncio.ensure_future(self._receive_loop()),
             asyncio.ensure_future(self._every(RESYNC_SECONDS, self.resync)),
@@ -187,7 +188,7 @@ class Hub:
         self.started.set()
 
     async def stop(self) -> None:
-        broadcast.stop_serving_locally(self)
+        publish.stop_serving_locally(self)
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:

@@ -9,7 +9,7 @@
   cache call, and redis-py's constructor fills a table of about 150 response
   callbacks: about 0.4 ms of CPU, more than the round trip to Redis itself.
   Posting reads the posting grants' versions (rooms/grants.py) on every message,
-  and with rate limits on three more calls follow (moderation/ratelimit.py):
+  and with rate limits on three more calls follow (common/ratelimit.py):
   bench/ and docs/performance.md. Here one client per pool serves every call.
 
 Both are safe to share between threads: a `redis.Redis` takes a connection from

@@ -84,7 +84,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if response is None:
         return None
     if isinstance(exc, exceptions.Throttled):
-        # DRF's throttles (moderation/throttles.py) answer like the posting limit does.
+        # DRF's throttles (common/throttles.py) answer like the posting limit does.
         response.data = {
             "code": "rate_limited",
             "detail": _("Zu viele Anfragen. Bitte warte einen Moment."),

@@ -11,10 +11,10 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from accounts.selectors import is_moderator
-from collab.db import DatabaseThreads, db_async
+from realtime.db import DatabaseThreads, db_async
 from rooms import selectors, services
 
-# Posts wait side by side in threads of their own on PostgreSQL (collab.db).
+# Posts wait side by side in threads of their own on PostgreSQL (realtime.db).
 posting_threads = DatabaseThreads(settings.KLIMA["POSTING_THREADS"])
 
 is_moderator_async = db_async(is_moderator)

@@ -4,8 +4,8 @@ The rates are REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] in collab/settings.py.
 Both are lifted while KLIMA["RATE_LIMITS"] is off, like the posting limit.
 
 DRF imports these classes while `rest_framework.views` is still loading, so this
-module imports nothing that imports DRF's views (collab.errors does, and so does
-moderation.ratelimit): the shared key prefix is read from there at call time.
+module imports nothing that imports DRF's views (common.errors does, and so does
+common.ratelimit): the shared key prefix is read from there at call time.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class _Lifted:
         return super().allow_request(request, view)  # type: ignore[misc]
 
     def get_cache_key(self, request: Request, view: APIView) -> Any:
-        from moderation import ratelimit  # see the module docstring: not at import time
+        from common import ratelimit  # see the module docstring: not at import time
 
         key = super().get_cache_key(request, view)  # type: ignore[misc]
         return None if key is None else f"{ratelimit.KEY_PREFIX}:{key}"

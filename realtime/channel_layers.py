@@ -1,8 +1,8 @@
 """The channel layers the workers run on: channels' own, plus what the hub needs.
 
-A worker's hub (rooms/fanout.py) is the only reader of its channel and the only
+A worker's hub (realtime/hub.py) is the only reader of its channel and the only
 member of the groups it joins, and it delivers its own process's publishes at once
-(rooms/broadcast.py). So it needs two things the stock layers lack:
+(realtime/publish.py). So it needs two things the stock layers lack:
 
 - `group_send(..., exclude=channel)`: send to every member of the group but the
   publisher's own hub, which already has the message; `group_send_many` sends
@@ -18,7 +18,7 @@ messages. The hub's channel is a general channel (no `!`), so messages carry no
 channels-redis keeps in a backup set while a message is handled (so that a
 cancelled `receive()` puts it back) is left out: the hub's receive is cancelled
 only when the worker stops, and a room event that does not arrive is read from
-the room's log (rooms/fanout.py). Redis 7.0 or newer (BZMPOP) and one Redis host
+the room's log (realtime/hub.py). Redis 7.0 or newer (BZMPOP) and one Redis host
 (no sharding) are required. The subclass uses channels-redis's own helpers
 (`connection`, `_group_key`, `serialize`), so
 pyproject.toml pins channels-redis to the 4.3 line it was written against.

@@ -12,7 +12,7 @@
   LOGIN_FAILURES_WINDOW_SECONDS, that username is refused (without checking the
   password) until the window has passed. The token endpoint and the login page
   both use it. It holds even when rate limits are off: it guards accounts, not load.
-- REST: DRF's throttles (moderation/throttles.py), with the rates of
+- REST: DRF's throttles (common/throttles.py), with the rates of
   REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] and their keys under KEY_PREFIX too.
 
 `settings.KLIMA["RATE_LIMITS"] = False` (KLIMA_RATE_LIMITS=off) lifts the posting
@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from collab.errors import DomainError
+from common.errors import DomainError
 
 # Every key of this module starts with it (tests give each test its own).
 KEY_PREFIX = "rl"

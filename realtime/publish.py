@@ -4,14 +4,14 @@ Services call these functions inside their transaction; the frame is encoded
 once, here, and handed to the channel layer only after the commit
 (`transaction.on_commit`), so no client ever sees an event that was rolled back.
 A publish that fails is logged and dropped: the event is in the room's log, and
-the fan-out (rooms/fanout.py) or the client's `since` fills the gap from there.
+the fan-out (realtime/hub.py) or the client's `since` fills the gap from there.
 
 Groups: `room.<id>` and `user.<id>`; each worker process joins a group once
-(rooms/fanout.py), so one publish costs one channel-layer message per process.
+(realtime/hub.py), so one publish costs one channel-layer message per process.
 The publishing process's own hub gets the message directly, not through the
 channel layer (`serve_locally`): its connections see the event without a round
 trip to Redis, and the layer carries it only to the other processes
-(collab/channel_layers.py).
+(realtime/channel_layers.py).
 
 A publish after commit runs in the database thread. It is handed to the
 worker's event loop and not waited for: the writer (a `send` waiting for its
@@ -19,7 +19,7 @@ worker's event loop and not waited for: the writer (a `send` waiting for its
 by an event loop that is busy fanning out. The loop sends a process's
 publishes one after another, in the order they were handed over: commit order
 for the publishes of one database thread (a transaction's frames keep theirs);
-posts from two posting threads (collab/db.py) may arrive swapped, and the
+posts from two posting threads (realtime/db.py) may arrive swapped, and the
 fan-out puts room events back in seq order.
 """
 
@@ -38,8 +38,8 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from collab.channel_layers import GroupSend
-from collab.inorder import InBatches, InOrder
+from realtime.channel_layers import GroupSend
+from realtime.inorder import InBatches, InOrder
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ PUBLISH_TIMEOUT_SECONDS = 5.0
 
 
 class LocalHub(Protocol):
-    """A process's receiving end (rooms.fanout.Hub), as publishing sees it."""
+    """A process's receiving end (realtime.hub.Hub), as publishing sees it."""
 
     channel: str | None
 
@@ -169,7 +169,7 @@ class _OrderedPublisher:
     connections and, in a queue of its own, to the other processes: what waits there
     goes out as one batch, one Redis round trip (a loop busy fanning out takes a while
     to come back for each reply). So the local deliveries of commits that came in
-    together go out in one pass (and one write per socket, collab/websocket.py), not
+    together go out in one pass (and one write per socket, realtime/websocket.py), not
     one per Redis round trip, and a local delivery that waits (a moderation control on
     a slow socket) holds back no other process. A publish to the other processes is a
     `GroupSend`: group, message, and the channel of this process's hub, which had it
@@ -229,11 +229,11 @@ def _addressed(group: str, message: dict[str, Any]) -> tuple[LocalHub | None, Gr
 
 async def _deliver_locally(hub: LocalHub | None, message: dict[str, Any]) -> None:
     if hub is not None:
-        await hub.dispatch(message)  # logs its own failures (rooms.fanout.Hub.dispatch)
+        await hub.dispatch(message)  # logs its own failures (realtime.hub.Hub.dispatch)
 
 
 async def _send_to_others(publishes: list[GroupSend]) -> None:
-    """In one round trip (collab/channel_layers.py: a Redis pipeline), in order."""
+    """In one round trip (realtime/channel_layers.py: a Redis pipeline), in order."""
     layer = get_channel_layer()
     if layer is None:
         return
@@ -252,7 +252,7 @@ _local_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LocalHub] = (
 
 def serve_locally(hub: LocalHub) -> None:
     """Make `hub` the receiving end of the running event loop's own publishes
-    (rooms.fanout.Hub.start, once its channel exists)."""
+    (realtime.hub.Hub.start, once its channel exists)."""
     _local_hubs[asyncio.get_running_loop()] = hub
 
 

@@ -57,7 +57,7 @@ db_async = DatabaseThreadCall
 
 class DatabaseThreads:
     """A few database threads of their own, for one kind of call that may run side by
-    side with itself (posting: rooms/realtime.py), each thread keeping its connection
+    side with itself (posting: rooms/async_services.py), each thread keeping its connection
     as the database thread does.
 
     Why: every call of a worker's event loop goes through its one database thread, and
