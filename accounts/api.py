@@ -16,8 +16,7 @@ from rest_framework.views import APIView
 from accounts import notifications, selectors, services
 from accounts.models import Notification, Profile
 from common.auth import current_user
-from initiatives.api import CityTermField
-from initiatives.models import District
+from common.serializers import SlugReferenceField
 
 
 class RegisterSerializer(serializers.Serializer):
@@ -37,8 +36,13 @@ class ProfileSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="user.id", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
-    district = CityTermField(
-        slug_field="slug", queryset=District.objects.all(), allow_null=True, required=False
+    # The city's districts belong to initiatives; the profile's foreign key names the
+    # model, so accounts imports nothing of that app.
+    district = SlugReferenceField(
+        slug_field="slug",
+        queryset=Profile._meta.get_field("district").related_model._default_manager.all(),
+        allow_null=True,
+        required=False,
     )
     is_moderator = serializers.SerializerMethodField()
     verified = serializers.SerializerMethodField()

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from accounts.models import Notification
 from common.errors import not_found
+from common.times import iso
+from common.validation import MAX_ID
 from realtime import publish
-from rooms.frames import iso
 
 TEXT_MAX = 500
 
@@ -71,7 +72,7 @@ def notification_list(*, user: User) -> QuerySet[Notification]:
 
 def notification_mark_read(*, user: User, notification_id: int) -> Notification:
     """Mark one of the user's notifications read (again: changes nothing)."""
-    if not 0 < notification_id < 2**63:  # a larger id from a URL cannot be queried
+    if not 0 < notification_id <= MAX_ID:
         raise not_found()
     notification = Notification.objects.filter(user=user, pk=notification_id).first()
     if notification is None:

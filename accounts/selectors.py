@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser, User
 
@@ -38,3 +38,16 @@ def is_moderator(user: User | AnonymousUser) -> bool:
 def user_language(user: User | AnonymousUser) -> str | None:
     profile = getattr(user, "profile", None) if user.is_authenticated else None
     return profile.language if profile else None
+
+
+def users_of_group_change(*, instance: Any, action: str, reverse: bool, pk_set: Any) -> list[int]:
+    """The users whose groups an `m2m_changed` of `User.groups` changed (or is about to:
+    a clear of a group's users tells who, only before). `instance` is the user, or
+    for `group.user_set`, the group, with the users in `pk_set`."""
+    if not reverse:
+        return [instance.pk] if action.startswith("post_") else []
+    if action == "pre_clear":
+        return list(instance.user_set.values_list("pk", flat=True))
+    if action in ("post_add", "post_remove"):
+        return list(pk_set or [])
+    return []

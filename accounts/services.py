@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Profile
+from accounts.restrictions import sign_in_refusal
+from accounts.selectors import users_of_group_change
 from common import ratelimit
 from common.errors import DomainError
-from moderation import selectors as moderation_rules
 from realtime import publish
+from realtime.messages import Close, RefreshRole
 
 
 def user_register(*, username: str, email: str, password: str, display_name: str = "") -> User:
@@ -64,14 +66,14 @@ def user_sign_in(*, request: HttpRequest | None, username: str, password: str) -
 
     Refuses with `rate_limited` after too many failures for the username (without
     checking the password), `invalid` for a wrong password, and `banned` for a
-    globally banned user (moderation.selectors.sign_in_refusal).
+    globally banned user (accounts.restrictions).
     """
     ratelimit.ensure_login_allowed(username)
     user = authenticate(request, username=username, password=password)
     if user is None:
         ratelimit.login_failed(username)
         raise DomainError("invalid", _("Benutzername oder Passwort stimmt nicht."))
-    refusal = moderation_rules.sign_in_refusal(user)
+    refusal = sign_in_refusal(user)
     if refusal is not None:
         raise DomainError("banned", refusal)
     ratelimit.login_succeeded(username)
@@ -110,6 +112,15 @@ def sockets_close_when_deactivated(
     open websockets at once, on every worker, not only at its next handshake."""
     if created or instance.is_active:
         return
-    publish.user_control_on_commit(
-        user_id=instance.pk, action={"do": "close", "code": CLOSE_DEACTIVATED}
-    )
+    publish.user_control_on_commit(user_id=instance.pk, control=Close(code=CLOSE_DEACTIVATED))
+
+
+def sockets_refresh_role(
+    *, instance: Any, action: str, reverse: bool, pk_set: Any, **_signal_kwargs: Any
+) -> None:
+    """m2m_changed of `User.groups`: someone who joins or leaves the group `moderators`
+    sees hidden text in their open connections, or stops seeing it, at once."""
+    for user_id in users_of_group_change(
+        instance=instance, action=action, reverse=reverse, pk_set=pk_set
+    ):
+        publish.user_control_on_commit(user_id=user_id, control=RefreshRole())

@@ -15,7 +15,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("rooms.urls")),
     path("", include("moderation.urls")),
-    path("", include("presence.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include(router.urls)),

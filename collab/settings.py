@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "presence",
     "moderation",
     "frontend",
+    "demo",
 ]
 
 MIDDLEWARE = [

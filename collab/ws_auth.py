@@ -21,7 +21,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.http.cookie import parse_cookie
 from rest_framework.authtoken.models import Token
 
-from moderation.selectors import is_banned_globally
+from accounts.restrictions import sign_in_refusal
 from realtime.db import db_async
 
 TOKEN_PREFIX = b"token "
@@ -59,7 +59,7 @@ def _signed_in(user: User) -> User | AnonymousUser:
     """The user, unless deactivated or banned globally: such a handshake counts as
     nobody's, so it is closed with 4401 like any unauthenticated one. (A user banned
     while connected is closed with 4403 by moderation.services.member_ban.)"""
-    if not user.is_active or is_banned_globally(user):
+    if not user.is_active or sign_in_refusal(user) is not None:
         return AnonymousUser()
     return user
 

@@ -13,19 +13,11 @@ from rest_framework.response import Response
 
 from accounts.selectors import public_user
 from common.auth import current_user
+from common.serializers import SlugReferenceField
 from initiatives import permissions as rules
 from initiatives import selectors, services
 from initiatives.filters import InitiativeFilter
 from initiatives.models import Category, District, Initiative, Membership
-
-
-class CityTermField(serializers.SlugRelatedField):
-    """A category or district by its slug."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, str) and "\x00" in data:  # PostgreSQL refuses NUL in a query
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -43,8 +35,8 @@ class DistrictSerializer(CategorySerializer):
 
 
 class InitiativeSerializer(serializers.ModelSerializer):
-    category = CityTermField(slug_field="slug", queryset=Category.objects.all())
-    district = CityTermField(
+    category = SlugReferenceField(slug_field="slug", queryset=Category.objects.all())
+    district = SlugReferenceField(
         slug_field="slug", queryset=District.objects.all(), allow_null=True, required=False
     )
     category_name = serializers.CharField(source="category.localized_name", read_only=True)

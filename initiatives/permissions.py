@@ -37,9 +37,19 @@ def can_create_initiative(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_active
 
 
+def can_moderate_in(user: AnyUser, initiative: Initiative | None) -> bool:
+    """The one rule of who looks after an initiative and its rooms: site moderators
+    everywhere, leads in their own initiative (a city-wide room has none). Editing an
+    initiative, managing its members and rooms, and moderating its rooms (rooms and
+    moderation) all ask this."""
+    if is_moderator(user):
+        return True
+    return initiative is not None and is_lead(user, initiative)
+
+
 def can_edit_initiative(user: AnyUser, initiative: Initiative) -> bool:
     """Leads edit their initiative; site moderators may fix anything."""
-    return is_lead(user, initiative) or is_moderator(user)
+    return can_moderate_in(user, initiative)
 
 
 def can_manage_members(user: AnyUser, initiative: Initiative) -> bool:

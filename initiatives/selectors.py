@@ -5,11 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from common.errors import not_found
+from common.validation import MAX_ID
 from initiatives.models import Category, District, Initiative, Membership
-
-# The largest id SQLite and PostgreSQL's bigint can compare; a larger one from a URL
-# would make the query raise instead of finding nothing.
-MAX_ID = 2**63 - 1
 
 
 def initiative_list(*, include_archived: bool = False) -> QuerySet[Initiative]:

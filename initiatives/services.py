@@ -12,11 +12,9 @@ from django.utils.translation import gettext as _
 from common.errors import DomainError, forbidden
 from common.markup import render_markdown
 from initiatives import permissions, selectors
+from initiatives.lifecycle import listener
 from initiatives.models import Category, District, Initiative, Membership
-from realtime import publish
-from rooms.services import room_create
 
-GENERAL_ROOM_TITLE = "Allgemein"
 GERMAN_TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
 )
@@ -46,7 +44,8 @@ def initiative_create(
     district: District | None = None,
     status: str = Initiative.Status.IDEA,
 ) -> Initiative:
-    """Create an initiative; its creator becomes its first lead and it gets the room "Allgemein"."""
+    """Create an initiative; its creator becomes its first lead (and rooms gives it its
+    room "Allgemein": initiatives.lifecycle)."""
     if not permissions.can_create_initiative(user):
         raise forbidden()
     if status == Initiative.Status.ARCHIVED:
@@ -70,7 +69,7 @@ def initiative_create(
             if attempt == 2:
                 raise
     Membership.objects.create(initiative=initiative, user=user, role=Membership.Role.LEAD)
-    room_create(initiative=initiative, title=GENERAL_ROOM_TITLE, members_only=False)
+    listener.get().initiative_created(initiative)
     return initiative
 
 
@@ -101,7 +100,7 @@ def initiative_archive(*, user: User, initiative: Initiative) -> Initiative:
         raise forbidden(_("Nur die Leitung der Initiative darf sie archivieren."))
     initiative.status = Initiative.Status.ARCHIVED
     initiative.save(update_fields=["status", "updated_at"])
-    initiative.rooms.update(archived=True)
+    listener.get().initiative_archived(initiative)
     return initiative
 
 
@@ -124,12 +123,6 @@ def _ensure_a_lead_remains(initiative: Initiative, membership: Membership) -> No
         )
 
 
-def _revoke_room_access(initiative: Initiative, user_id: int) -> None:
-    """A member left: their open sockets drop the initiative's members-only rooms, live."""
-    for room_id in initiative.rooms.filter(members_only=True).values_list("pk", flat=True):
-        publish.user_control_on_commit(user_id=user_id, action={"do": "recheck", "room": room_id})
-
-
 def _locked_membership(initiative: Initiative, user_id: int) -> Membership:
     # Lock every lead row so two leads cannot both step down at once.
     list(
@@ -145,7 +138,7 @@ def initiative_leave(*, user: User, initiative: Initiative) -> None:
     membership = _locked_membership(initiative, user.pk)
     _ensure_a_lead_remains(initiative, membership)
     membership.delete()
-    _revoke_room_access(initiative, user.pk)
+    listener.get().membership_ended(initiative, user.pk)
 
 
 @transaction.atomic
@@ -171,4 +164,4 @@ def member_remove(*, actor: User, initiative: Initiative, user_id: int) -> None:
     membership = _locked_membership(initiative, user_id)
     _ensure_a_lead_remains(initiative, membership)
     membership.delete()
-    _revoke_room_access(initiative, user_id)
+    listener.get().membership_ended(initiative, user_id)

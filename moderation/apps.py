@@ -9,9 +9,15 @@ class ModerationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from accounts import restrictions as account_restrictions
         from moderation.models import Ban, Mute
+        from moderation.providers import AccountRestrictions, RoomRestrictions
         from rooms import grants
+        from rooms import restrictions as room_restrictions
 
+        # The rules of the apps beneath obey mutes and bans (moderation/providers.py).
+        room_restrictions.restrictions.plug(RoomRestrictions())
+        account_restrictions.restrictions.plug(AccountRestrictions())
         # A ban or mute, imposed or lifted, ends the user's posting grants (rooms/grants.py).
         for signal in (post_save, post_delete):
             for model in (Ban, Mute):

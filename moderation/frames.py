@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, TypedDict
 
+from common.times import iso
 from moderation.scopes import ScopeJSON
-from rooms.frames import iso
 
 ModerationVerb = Literal["muted", "unmuted", "banned", "unbanned"]
 

@@ -3,7 +3,8 @@
 - Site moderators (group `moderators`): everything, everywhere.
 - Leads of an initiative: hide and unhide messages, mute and unmute people, in
   their initiative's rooms (scope: one of its rooms, or the whole initiative);
-  set slow mode there (rooms.permissions.can_moderate_room); escalate reports.
+  set slow mode there; escalate reports. Who that is in a room or initiative is one
+  rule for every app: initiatives.permissions.can_moderate_in.
   Never outside their initiative, never on a site moderator, and never undoing
   what a site moderator did there.
 - Bans, global mutes, the whole queue and log, and deciding appeals: site
@@ -19,8 +20,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from accounts.selectors import is_moderator
-from initiatives import permissions as initiative_rules
 from initiatives.models import Initiative, Membership
+from initiatives.permissions import can_moderate_in
 from moderation.models import ModerationAction
 from moderation.scopes import Scope
 from rooms.models import Message, Room
@@ -39,13 +40,6 @@ def led_initiatives(user: AnyUser) -> QuerySet[Initiative]:
 
 def leads_any(user: AnyUser) -> bool:
     return led_initiatives(user).exists()
-
-
-def can_moderate_in(user: AnyUser, initiative: Initiative | None) -> bool:
-    """Moderators everywhere; leads in their initiative (a city-wide room has none)."""
-    if is_moderator(user):
-        return True
-    return initiative is not None and initiative_rules.is_lead(user, initiative)
 
 
 def can_act_on(actor: AnyUser, target: User) -> bool:

@@ -12,9 +12,9 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from accounts.selectors import PublicUser, public_user
+from common.times import iso
 from moderation.models import Appeal, ModerationAction, Report, Restriction
 from moderation.scopes import scope_of
-from rooms.frames import iso
 
 
 def _user(user: User | None) -> PublicUser | None:

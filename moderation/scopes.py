@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError, not_found
+from common.validation import clean_id
 from initiatives.models import Initiative
 from moderation.models import ModerationAction, Restriction
 from rooms.models import Room
@@ -53,14 +54,6 @@ class Scope:
         return []
 
 
-def _id(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise DomainError("invalid", _("`scope` nennt keinen gültigen Raum oder keine Initiative."))
-    if not 0 < value < 2**63:
-        raise not_found()
-    return value
-
-
 def parse_scope(raw: Any) -> Scope:
     """`"global"`, `{"room": id}` or `{"initiative": id}`; anything else is `invalid`."""
     if raw == "global":
@@ -68,12 +61,18 @@ def parse_scope(raw: Any) -> Scope:
     if isinstance(raw, dict) and len(raw) == 1:
         ((key, value),) = raw.items()
         if key == "room":
-            room = Room.objects.select_related("initiative").filter(pk=_id(value)).first()
+            room = (
+                Room.objects.select_related("initiative")
+                .filter(pk=clean_id(value, field="scope.room"))
+                .first()
+            )
             if room is None:
                 raise not_found()
             return Scope(room=room)
         if key == "initiative":
-            initiative = Initiative.objects.filter(pk=_id(value)).first()
+            initiative = Initiative.objects.filter(
+                pk=clean_id(value, field="scope.initiative")
+            ).first()
             if initiative is None:
                 raise not_found()
             return Scope(initiative=initiative)

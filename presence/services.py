@@ -24,7 +24,7 @@ from presence import frames, selectors
 from presence.conf import presence_setting
 from presence.store import Change, get_store
 from realtime.db import db_async
-from realtime.publish import room_ephemeral_async
+from realtime.publish import room_ephemeral
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ class PresenceKeeper:
         shown = await self.store.shown(room)
         if len(shown) > presence_setting("PRESENCE_LARGE_ROOM"):
             return
-        await room_ephemeral_async(
+        await room_ephemeral(
             room_id=room,
             frame=frames.typing(room=room, thread=thread, user=user),
             except_user=user["id"],
@@ -155,13 +155,13 @@ class PresenceKeeper:
         if len(shown) > presence_setting("PRESENCE_LARGE_ROOM"):
             idle = sum(1 for status in shown.values() if status == "idle")
             frame = frames.presence_counts(room=room, online=len(shown) - idle, idle=idle)
-            await room_ephemeral_async(room_id=room, frame=frame)
+            await room_ephemeral(room_id=room, frame=frame)
             return
         names = await self._names([user_id for user_id, _status in changes])
         for user_id, status in changes:
             if user_id in names:
                 frame = frames.presence(room=room, user=names[user_id], status=status)
-                await room_ephemeral_async(room_id=room, frame=frame, about_user=user_id)
+                await room_ephemeral(room_id=room, frame=frame, about_user=user_id)
 
     async def _names(self, user_ids: list[int]) -> dict[int, PublicUser]:
         missing = [u for u in user_ids if u not in self.names]

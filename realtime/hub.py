@@ -10,7 +10,9 @@ overtake each other (two writers commit 5 and 6, 6 is published first) wait up
 to GAP_WAIT_SECONDS for the missing one, which is then read from the room's log
 if it has not arrived (a lost broadcast, a full channel). A periodic check of the
 rooms' `last_seq` catches a lost last event. So every subscriber sees each event
-once, in order, without a gap, even when the channel layer drops messages.
+once, in order, without a gap, even when the channel layer drops messages. The log
+belongs to `rooms`, which plugs a reader of it into `room_log` (common/slots.py):
+the hub never imports it.
 
 The hub belongs to one event loop (a worker process has one; tests start many).
 """
@@ -28,11 +30,17 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
+from common.slots import Slot
 from realtime import publish
 from realtime.db import db_async
-from realtime.publish import group_for_room, group_for_user
+from realtime.messages import (
+    Control,
+    RoomEventMessage,
+    control_of,
+    group_for_room,
+    group_for_user,
+)
 from realtime.websocket import SharedText
-from rooms import selectors
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +61,8 @@ class Event:
     text_mod: SharedText | None
 
     @classmethod
-    def of(cls, message: dict[str, Any]) -> Event:
-        """From the channel-layer message of realtime.publish.room_event_frames."""
+    def of(cls, message: RoomEventMessage | dict[str, Any]) -> Event:
+        """From the channel-layer message of a room event (realtime.messages.room_event)."""
         text_mod = message.get("text_mod")
         return cls(
             seq=int(message["seq"]),
@@ -79,12 +87,30 @@ class Subscriber(Protocol):
         """Send a typing or presence frame of a room the connection is subscribed to
         (`about_user`: whom a presence frame is about), without waiting."""
 
-    async def control(self, action: dict[str, Any]) -> None:
-        """Act on a moderation or access change (see realtime.publish.user_control_on_commit)."""
+    async def control(self, control: Control) -> None:
+        """Carry out a moderation or access change (realtime.messages: the controls)."""
 
 
-_fetch_logged = db_async(selectors.logged_event_messages)
-_fetch_latest = db_async(selectors.latest_seqs)
+class RoomLog(Protocol):
+    """The rooms' event log, as the fan-out reads it to fill a gap (sync: run in the
+    database thread). The app that owns the log plugs it into `room_log`."""
+
+    def events_after(self, *, room_id: int, after: int, upto: int) -> list[RoomEventMessage]:
+        """The messages of the log entries after..upto (inclusive), in seq order."""
+
+    def latest_seqs(self, *, room_ids: list[int]) -> dict[int, int]:
+        """{room id: the room's latest seq}."""
+
+
+room_log: Slot[RoomLog] = Slot("realtime.hub.room_log")
+
+
+async def _fetch_logged(*, room_id: int, after: int, upto: int) -> list[RoomEventMessage]:
+    return await db_async(room_log.get().events_after)(room_id=room_id, after=after, upto=upto)
+
+
+async def _fetch_latest(*, room_ids: list[int]) -> dict[int, int]:
+    return await db_async(room_log.get().latest_seqs)(room_ids=room_ids)
 
 
 class RoomStream:
@@ -274,12 +300,14 @@ class Hub:
                 if subscriber.connection_id != message.get("except"):
                     subscriber.deliver_text(text)
         elif kind == "user.control":
+            control = control_of(message["action"])
             for subscriber in list(self.users.get(int(message.get("user", 0)), ())):
-                await subscriber.control(message["action"])
+                await subscriber.control(control)
         elif kind == "room.control":
+            control = control_of(message["action"])
             stream = self.rooms.get(int(message["room"]))
             for subscriber in list(stream.subscribers if stream else ()):
-                await subscriber.control(dict(message["action"], room=int(message["room"])))
+                await subscriber.control(control)
         elif kind == "room.ephemeral":
             self._deliver_ephemeral(message)
 
@@ -291,7 +319,7 @@ class Hub:
         skip_user = message.get("except_user")
         room_id, text = int(message["room"]), SharedText(message["text"])
         for subscriber in list(stream.subscribers):
-            if skip_user is not None and getattr(subscriber, "user_id", None) == skip_user:
+            if skip_user is not None and subscriber.user_id == skip_user:
                 continue
             subscriber.deliver_ephemeral(room_id, text, message.get("about_user"))
 

@@ -27,19 +27,20 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import json
 import logging
 import os
 import threading
 import weakref
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from realtime import messages
 from realtime.channel_layers import GroupSend
 from realtime.inorder import InBatches, InOrder
+from realtime.messages import Control, Message, group_for_room, group_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -55,59 +56,36 @@ class LocalHub(Protocol):
         """Deliver a published message to this process's connections; never raises."""
 
 
-def group_for_room(room_id: int) -> str:
-    return f"room.{int(room_id)}"
-
-
-def group_for_user(user_id: int) -> str:
-    return f"user.{int(user_id)}"
-
-
-def encode(frame: dict[str, Any]) -> str:
-    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
-
-
-def room_event_frames(
-    *, room_id: int, seq: int, kind: str, data: Any, moderator_data: Any = None
-) -> dict[str, Any]:
-    """The channel-layer message for one logged room event, in both audiences' text."""
-    frame = {"type": "event", "room": room_id, "seq": seq, "event": kind, "data": data}
-    text_mod = None
-    if moderator_data is not None:
-        text_mod = encode({**frame, "data": moderator_data})
-    return {
-        "type": "room.event",
-        "room": room_id,
-        "seq": seq,
-        "text": encode(frame),
-        "text_mod": text_mod,
-    }
-
-
 def room_event_on_commit(
     *, room_id: int, seq: int, kind: str, data: Any, moderator_data: Any = None
 ) -> None:
-    """Announce a room event once the surrounding transaction has committed."""
-    message = room_event_frames(
+    """Announce a logged room event once the surrounding transaction has committed
+    (`moderator_data`: what moderators see where it differs)."""
+    message = messages.room_event(
         room_id=room_id, seq=seq, kind=kind, data=data, moderator_data=moderator_data
     )
-    transaction.on_commit(lambda: _publish(group_for_room(room_id), message))
+    _on_commit(group_for_room(room_id), message)
 
 
 def user_frame_on_commit(
     *, user_id: int, frame: dict[str, Any], except_connection: str | None = None
 ) -> None:
     """Send `frame` to every connection of the user (but `except_connection`), after commit."""
-    message = {
-        "type": "user.frame",
-        "user": user_id,
-        "text": encode(frame),
-        "except": except_connection,
-    }
-    transaction.on_commit(lambda: _publish(group_for_user(user_id), message))
+    message = messages.user_frame(user_id=user_id, frame=frame, except_connection=except_connection)
+    _on_commit(group_for_user(user_id), message)
 
 
-async def room_ephemeral_async(
+def user_control_on_commit(*, user_id: int, control: Control) -> None:
+    """Make every connection of the user carry out `control`, after commit."""
+    _on_commit(group_for_user(user_id), messages.user_control(user_id=user_id, control=control))
+
+
+def room_control_on_commit(*, room_id: int, control: Control) -> None:
+    """Make every connection subscribed to the room carry out `control`, after commit."""
+    _on_commit(group_for_room(room_id), messages.room_control(room_id=room_id, control=control))
+
+
+async def room_ephemeral(
     *,
     room_id: int,
     frame: dict[str, Any],
@@ -117,29 +95,16 @@ async def room_ephemeral_async(
     """Typing and presence frames: not logged, no seq, sent at once (from the event loop).
     `except_user` does not get it; `about_user` names the user a presence frame is about
     (a connection of that user that is still subscribing has it in its snapshot)."""
-    message = {
-        "type": "room.ephemeral",
-        "room": room_id,
-        "text": encode(frame),
-        "except_user": except_user,
-        "about_user": about_user,
-    }
-    await _send(group_for_room(room_id), message)  # best effort: failures are logged
+    message = messages.room_ephemeral(
+        room_id=room_id, frame=frame, except_user=except_user, about_user=about_user
+    )
+    # Best effort: a failure is logged (a lost notice is not worth a retry).
+    await _send(group_for_room(room_id), cast(dict[str, Any], message))
 
 
-def user_control_on_commit(*, user_id: int, action: dict[str, Any]) -> None:
-    """Make every connection of the user act, after commit. Actions (rooms.consumers):
-    `{"do": "unsubscribe", "room": id, "reason": ...}`, `{"do": "close", "code": 4403}`,
-    `{"do": "refresh"}` (re-read the user's moderator flag and mute state)."""
-    message = {"type": "user.control", "user": user_id, "action": action}
-    transaction.on_commit(lambda: _publish(group_for_user(user_id), message))
-
-
-def room_control_on_commit(*, room_id: int, action: dict[str, Any]) -> None:
-    """Make every connection subscribed to the room act, after commit (same actions;
-    e.g. `{"do": "recheck"}`: drop subscribers who may no longer read the room)."""
-    message = {"type": "room.control", "room": room_id, "action": action}
-    transaction.on_commit(lambda: _publish(group_for_room(room_id), message))
+def _on_commit(group: str, message: Message) -> None:
+    payload = cast(dict[str, Any], message)  # a TypedDict is a dict: no copy
+    transaction.on_commit(lambda: _publish(group, payload))
 
 
 def _publish(group: str, message: dict[str, Any]) -> None:

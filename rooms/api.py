@@ -1,4 +1,4 @@
-"""REST: rooms, history pages, threads, and posting as a bot or integration would.
+"""REST: rooms, history pages, threads, presence, and posting as a bot or integration would.
 
 The same services and renderers as the websocket: a message posted here passes
 the same rules and reaches subscribers as the same live event.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from asgiref.sync import async_to_sync
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -19,7 +20,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import current_user
+from common.validation import MAX_ID
 from initiatives.selectors import access_initiative
+from presence.services import Snapshot, get_keeper
 from rooms import permissions as rules
 from rooms import selectors, services
 from rooms.rendering import room_data
@@ -157,7 +160,7 @@ def _int_param(request: Request, name: str, *, minimum: int = 0) -> int | None:
         value = int(raw)
     except ValueError:
         value = minimum - 1
-    if not minimum <= value <= selectors.MAX_ID:
+    if not minimum <= value <= MAX_ID:
         raise ValidationError({name: [_("Muss eine ganze Zahl ab %(n)d sein.") % {"n": minimum}]})
     return value
 
@@ -248,3 +251,34 @@ class ThreadView(APIView):
             room=room, root=root, for_moderator=rules.sees_hidden_content(user)
         )
         return Response({"root": messages[0], "replies": messages[1:]})
+
+
+async def _presence_snapshot(room_id: int) -> Snapshot:
+    return await get_keeper().snapshot(room_id)
+
+
+class RoomPresenceView(APIView):
+    """Who is in the room right now: exactly who may read the room may see it (404 for
+    unknown rooms, 403 for members-only rooms of an initiative the user is not in)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "RoomPresence",
+                {
+                    "room": serializers.IntegerField(),
+                    "presence": serializers.ListField(child=serializers.DictField()),
+                    "counts": serializers.DictField(required=False),
+                },
+            )
+        }
+    )
+    def get(self, request: Request, room_id: int) -> Response:
+        room = selectors.access_room(user=current_user(request), room_id=room_id)
+        snapshot = async_to_sync(_presence_snapshot)(room.pk)
+        body: dict[str, Any] = {"room": room.pk, "presence": snapshot.presence}
+        if snapshot.counts is not None:
+            body["counts"] = snapshot.counts
+        return Response(body)

@@ -10,10 +10,16 @@ class RoomsConfig(AppConfig):
         from django.contrib.auth.models import User
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from initiatives import lifecycle
         from initiatives.models import Initiative, Membership
+        from realtime import hub
         from rooms import grants
         from rooms.models import Room
+        from rooms.providers import InitiativeRooms, RoomLogReader
 
+        # The packages beneath call up into rooms through their slots (rooms/providers.py).
+        hub.room_log.plug(RoomLogReader())
+        lifecycle.listener.plug(InitiativeRooms())
         # What can take away the right to post (rooms/grants.py); bans and mutes are
         # connected by moderation, which builds on rooms.
         for signal in (post_save, post_delete):

@@ -10,14 +10,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from accounts.selectors import is_moderator
+from accounts import selectors as account_selectors
 from realtime.db import DatabaseThreads, db_async
-from rooms import selectors, services
+from rooms import restrictions, selectors, services
 
 # Posts wait side by side in threads of their own on PostgreSQL (realtime.db).
 posting_threads = DatabaseThreads(settings.KLIMA["POSTING_THREADS"])
 
-is_moderator_async = db_async(is_moderator)
+is_moderator = db_async(account_selectors.is_moderator)
 subscription_snapshot = db_async(selectors.subscription_snapshot)
 message_post = posting_threads.wrap(services.message_post)
 message_edit = db_async(services.message_edit)
@@ -31,6 +31,4 @@ may_read_room = db_async(selectors.may_read_room)
 @db_async
 def is_muted(*, user: User, room_id: int) -> bool:
     """Whether a mute is in force for the user in the room (their typing is dropped)."""
-    from moderation.selectors import is_muted as muted  # moderation builds on rooms
-
-    return muted(user, selectors.access_room(user=user, room_id=room_id))
+    return restrictions.is_muted(user, selectors.access_room(user=user, room_id=room_id))

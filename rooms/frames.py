@@ -1,18 +1,47 @@
-"""Server-to-client frames (PROTOCOL.md), built in one place so their shape stays exact."""
+"""The protocol's frames (PROTOCOL.md): client frames are decoded here, and the server's
+own frames built here, in one place, so that their shape stays exact. (Room events
+are built by realtime.messages.room_event; presence and typing by presence/frames.py.)"""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from accounts.selectors import PublicUser
 from common.errors import DomainError
+from common.times import iso
 
 
-def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.isoformat().replace("+00:00", "Z")
+def parse(text: str | None) -> dict[str, Any]:
+    """One client frame: a JSON text frame holding an object (its `type`: `kind_of`)."""
+    if text is None:
+        raise DomainError("invalid", _("Nur JSON-Textframes sind erlaubt."))
+    try:
+        frame = json.loads(text)
+    except ValueError:
+        raise DomainError("invalid", _("Das ist kein gültiges JSON.")) from None
+    if not isinstance(frame, dict):
+        raise DomainError("invalid", _("Ein Frame muss ein JSON-Objekt sein."))
+    return frame
+
+
+def kind_of(frame: dict[str, Any]) -> str:
+    """The frame's `type`, a string (checked after its `ref` is known, so an error echoes it)."""
+    kind = frame.get("type")
+    if not isinstance(kind, str):
+        raise DomainError("invalid", _("Das Feld `type` fehlt."))
+    return kind
+
+
+def unavailable() -> DomainError:
+    """What a client is told when the server cannot serve its frame right now."""
+    return DomainError(
+        "unavailable",
+        _("Der Server kann gerade nichts speichern. Bitte versuche es gleich noch einmal."),
+    )
 
 
 def _with_ref(frame: dict[str, Any], ref: Any) -> dict[str, Any]:

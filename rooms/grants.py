@@ -31,6 +31,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
+from accounts.selectors import users_of_group_change
+from common.validation import is_int
 from rooms.models import Room
 
 logger = logging.getLogger(__name__)
@@ -66,7 +68,7 @@ def versions(user_id: int, room_id: int) -> Versions:
 def granted_room(user_id: int, room_id: Any) -> tuple[Room | None, Versions | None]:
     """(room, None) if a valid grant says the user may post there; else (None, the
     versions to make a grant with once the full check has passed, or None: make none)."""
-    if not isinstance(room_id, int) or isinstance(room_id, bool):
+    if not is_int(room_id):
         return None, None  # the full check answers with the right error
     try:
         current = versions(user_id, room_id)
@@ -127,15 +129,10 @@ def user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
 def user_groups_changed(
     sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any
 ) -> None:
-    """`user.groups` changed (instance: the user), or `group.user_set` (instance: the
-    group; the users in `pk_set`, or, before a clear, still in the group)."""
-    if not reverse:
-        if action.startswith("post_"):
-            bump_users([instance.pk])
-    elif action == "pre_clear":
-        bump_users(instance.user_set.values_list("pk", flat=True))
-    elif action in ("post_add", "post_remove"):
-        bump_users(pk_set or [])
+    """`user.groups` or `group.user_set` changed: moderators may post where others may not."""
+    bump_users(
+        users_of_group_change(instance=instance, action=action, reverse=reverse, pk_set=pk_set)
+    )
 
 
 def room_changed(sender: Any, instance: Room, **kwargs: Any) -> None:

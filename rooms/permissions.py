@@ -41,10 +41,9 @@ def can_post(user: AnyUser, room: Room) -> bool:
 
 
 def can_moderate_room(user: AnyUser, room: Room) -> bool:
-    """Site moderators everywhere; leads in their initiative's rooms."""
-    if is_moderator(user):
-        return True
-    return room.initiative is not None and initiative_rules.is_lead(user, room.initiative)
+    """Site moderators everywhere; leads in their initiative's rooms (the one rule:
+    initiatives.permissions.can_moderate_in)."""
+    return initiative_rules.can_moderate_in(user, room.initiative)
 
 
 def can_create_room(user: AnyUser, initiative: Initiative) -> bool:

@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 from django.db.models import Count
 
 from accounts.selectors import PublicUser, public_user
-from rooms.frames import iso
+from common.times import iso
 from rooms.models import Message, Reaction, Room
 
 

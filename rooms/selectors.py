@@ -11,17 +11,17 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError, forbidden, not_found
+from common.times import iso
+from common.validation import clean_id
 from initiatives.models import Membership
-from moderation import selectors as moderation_rules
-from realtime.publish import room_event_frames
+from realtime.messages import RoomEventMessage, room_event
 from rooms import permissions
-from rooms.frames import iso
 from rooms.models import Message, ReadState, Room, RoomEvent
 from rooms.rendering import message_data, message_variants, reaction_counts, room_data
+from rooms.restrictions import ensure_not_banned, restrictions
 
 AnyUser = User | AnonymousUser
 
-MAX_ID = 2**63 - 1  # ids beyond a 64-bit column cannot exist (and overflow SQLite)
 REPLAY_LATEST = 50  # subscribe without `since`
 REPLAY_MAX = 500  # events per `subscribed` with `since`; `more` says there are more
 REPLAY_RESET_AFTER = 5000  # `since` further behind: answer as without `since`, `reset`
@@ -30,18 +30,14 @@ REPLAY_RESET_AFTER = 5000  # `since` further behind: answer as without `since`, 
 def access_room(*, user: AnyUser, room_id: Any) -> Room:
     """The room if `user` may read it. Unknown rooms are `not_found`; members-only rooms
     of an initiative the user is not in are `forbidden`."""
-    if not isinstance(room_id, int) or isinstance(room_id, bool):
-        raise DomainError("invalid", _("`room` muss eine Zahl sein."))
-    if not 0 < room_id <= MAX_ID:
-        raise not_found()
     try:
-        room = Room.objects.select_related("initiative").get(pk=room_id)
+        room = Room.objects.select_related("initiative").get(pk=clean_id(room_id, field="room"))
     except Room.DoesNotExist:
         raise not_found() from None
     if not permissions.can_read_room(user, room):
         raise forbidden(_("Dieser Raum ist nur für Mitglieder der Initiative."))
     # A ban keeps its person out of the room altogether: no reading, no subscribing.
-    moderation_rules.ensure_not_banned(user, room)
+    ensure_not_banned(user, room)
     return room
 
 
@@ -56,13 +52,9 @@ def may_read_room(*, user: AnyUser, room_id: int) -> bool:
 
 def access_message(*, room: Room, message_id: Any) -> Message:
     """A message of `room` (the caller has already authorized the room)."""
-    if not isinstance(message_id, int) or isinstance(message_id, bool):
-        raise DomainError("invalid", _("`message` muss eine Zahl sein."))
-    if not 0 < message_id <= MAX_ID:
-        raise not_found()
     try:
         return Message.objects.select_related("author__profile", "room").get(
-            pk=message_id, room=room
+            pk=clean_id(message_id, field="message"), room=room
         )
     except Message.DoesNotExist:
         raise not_found() from None
@@ -107,7 +99,7 @@ def room_list(*, user: User) -> QuerySet[Room]:
         visible = Q(members_only=False) | Q(initiative__isnull=True) | Q(initiative__in=member_of)
     return (
         Room.objects.filter(visible)
-        .exclude(moderation_rules.banned_room_exclusion(user))
+        .exclude(restrictions.get().banned_rooms(user))
         .select_related("initiative")
         .annotate(unread=Count("messages", filter=unread))
         .order_by(F("initiative_id").asc(nulls_first=True), "pk")
@@ -230,7 +222,7 @@ def _with_seq(messages: list[Message], *, for_moderator: bool) -> list[dict[str,
     return out
 
 
-def logged_event_messages(*, room_id: int, after: int, upto: int) -> list[dict[str, Any]]:
+def logged_event_messages(*, room_id: int, after: int, upto: int) -> list[RoomEventMessage]:
     """Channel-layer messages (both audiences) for the log entries after..upto: what the
     fan-out delivers when a broadcast was lost or overtaken."""
     out = []
@@ -244,7 +236,7 @@ def logged_event_messages(*, room_id: int, after: int, upto: int) -> list[dict[s
             room = room or Room.objects.select_related("initiative").get(pk=room_id)
             data, moderator = room_data(room), None
         out.append(
-            room_event_frames(
+            room_event(
                 room_id=room_id, seq=event.seq, kind=event.kind, data=data, moderator_data=moderator
             )
         )
@@ -266,10 +258,9 @@ class Snapshot:
     you: dict[str, Any]
 
 
-def subscription_snapshot(*, user: User, room_id: Any, since: Any) -> Snapshot:
-    """Authorize, then read the room's log for a `subscribe` (with or without `since`)."""
-    if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
-        raise DomainError("invalid", _("`since` muss eine Zahl ab 0 sein."))
+def subscription_snapshot(*, user: User, room_id: int, since: int | None) -> Snapshot:
+    """Authorize, then read the room's log for a `subscribe` (with or without `since`,
+    an integer >= 0 that the consumer checked)."""
     room = access_room(user=user, room_id=room_id)
     return Snapshot(
         room=room,
@@ -282,7 +273,7 @@ def subscription_snapshot(*, user: User, room_id: Any, since: Any) -> Snapshot:
 def you_in(*, user: AnyUser, room: Room) -> dict[str, Any]:
     """The `you` of `subscribed`: the user's role here, their mute state (`muted_until`
     null while muted means until lifted) and whether they may post."""
-    mute = moderation_rules.mute_state(user, room)
+    mute = restrictions.get().mute_state(user, room)
     return {
         "role": permissions.room_role(user, room),
         "muted": mute.active,

@@ -12,6 +12,7 @@ urlpatterns = [
         api.ThreadView.as_view(),
         name="room-thread",
     ),
+    path("rooms/<id:room_id>/presence/", api.RoomPresenceView.as_view(), name="room-presence"),
     path(
         "initiatives/<slug:slug>/rooms/",
         api.InitiativeRoomsView.as_view(),

@@ -1,7 +1,7 @@
 """Reads of the moderation app: restrictions in force, the queue, the log and appeals.
 
-`is_muted`, `ensure_not_muted`, `ensure_not_banned` and friends are what the
-rest of the project calls (the send path, reactions, the handshake, sign-in).
+What is in force reaches the rooms' rules, sign-in and the handshake through
+moderation/providers.py.
 """
 
 from moderation.selectors.log import (
@@ -22,12 +22,9 @@ from moderation.selectors.queue import (
     room_member_count,
 )
 from moderation.selectors.restrictions import (
-    InForce,
     ban_list,
     ban_state,
     banned_room_exclusion,
-    ensure_not_banned,
-    ensure_not_muted,
     global_ban,
     is_banned,
     is_banned_globally,
@@ -38,7 +35,6 @@ from moderation.selectors.restrictions import (
 )
 
 __all__ = [
-    "InForce",
     "access_action",
     "access_appeal",
     "appeal_list",
@@ -48,8 +44,6 @@ __all__ = [
     "ban_state",
     "banned_room_exclusion",
     "distinct_reporters",
-    "ensure_not_banned",
-    "ensure_not_muted",
     "global_ban",
     "is_banned",
     "is_banned_globally",

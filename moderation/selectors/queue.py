@@ -26,11 +26,11 @@ from django.db.models import (
 )
 
 from accounts.selectors import is_moderator
+from common.times import iso
 from moderation.models import Report
 from moderation.permissions import led_initiatives, sees_reporters
 from moderation.rendering import action_data, report_data
 from moderation.selectors.log import author_history
-from rooms.frames import iso
 from rooms.models import Message, Room
 from rooms.permissions import sees_hidden_content
 from rooms.rendering import messages_data, room_data

@@ -1,48 +1,27 @@
 """Reads about mutes and bans: whether one is in force, and the lists moderators see.
 
-These are the checks of the one send path (rooms.services.messages), the
-reactions, the handshake (collab.ws_auth) and sign-in; each is one indexed
-query on the user's restrictions.
+What is in force is what the rooms' rules ask (subscribing, posting, editing,
+reacting, typing, room lists: rooms.restrictions) and what sign-in and the
+websocket handshake ask (accounts.restrictions), through moderation/providers.py.
+On every post, so each is one indexed query on the user's restrictions.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from accounts.selectors import is_moderator
-from common.errors import DomainError
 from moderation.models import Ban, Mute, Restriction
 from moderation.permissions import led_initiatives
 from rooms.models import Room
+from rooms.restrictions import NOT_IN_FORCE, InForce, until_text
 
 AnyUser = User | AnonymousUser
-
-
-@dataclass(frozen=True)
-class InForce:
-    """Whether a mute (or ban) is in force, and until when (None: until lifted)."""
-
-    active: bool
-    until: datetime | None
-    reason: str
-
-    def retry_after(self) -> int | None:
-        if not self.active or self.until is None:
-            return None
-        return max(1, math.ceil((self.until - timezone.now()).total_seconds()))
-
-
-NOT_IN_FORCE = InForce(active=False, until=None, reason="")
 
 
 def _in_force(items: Sequence[Restriction]) -> InForce:
@@ -94,24 +73,6 @@ def is_muted(user: AnyUser, room: Room) -> bool:
     return mute_state(user, room).active
 
 
-def _until_text(until: datetime | None) -> str:
-    if until is None:
-        return _("bis auf Weiteres")
-    return _("bis %(when)s") % {"when": date_format(localtime(until), "DATETIME_FORMAT")}
-
-
-def ensure_not_muted(user: AnyUser, room: Room) -> None:
-    """Refuse with `muted` (and `retry_after` when the mute ends) while a mute is in force."""
-    state = mute_state(user, room)
-    if state.active:
-        raise DomainError(
-            "muted",
-            _("Du bist hier stummgeschaltet (%(until)s): du kannst lesen, aber nicht schreiben.")
-            % {"until": _until_text(state.until)},
-            retry_after=state.retry_after(),
-        )
-
-
 def ban_state(user: AnyUser, room: Room) -> InForce:
     if not user.is_authenticated:
         return NOT_IN_FORCE
@@ -120,17 +81,6 @@ def ban_state(user: AnyUser, room: Room) -> InForce:
 
 def is_banned(user: AnyUser, room: Room) -> bool:
     return ban_state(user, room).active
-
-
-def ensure_not_banned(user: AnyUser, room: Room) -> None:
-    """Refuse with `banned` while a ban of the room, its initiative or the site is in force."""
-    state = ban_state(user, room)
-    if state.active:
-        raise DomainError(
-            "banned",
-            _("Du bist aus diesem Raum ausgeschlossen (%(until)s).")
-            % {"until": _until_text(state.until)},
-        )
 
 
 def global_ban(user: AnyUser) -> InForce:
@@ -153,7 +103,7 @@ def sign_in_refusal(user: AnyUser) -> str | None:
     if not state.active:
         return None
     return _("Dein Konto ist gesperrt (%(until)s). Grund: %(reason)s") % {
-        "until": _until_text(state.until),
+        "until": until_text(state.until),
         "reason": state.reason,
     }
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Notification
 from common.errors import DomainError, forbidden, not_found
+from common.validation import clean_id
 from moderation import permissions, selectors
 from moderation.models import Appeal, Ban, ModerationAction, Mute
 from moderation.services.audit import action_record, tell, tell_moderators
@@ -24,12 +25,10 @@ from moderation.services.hiding import apply_unhide
 from moderation.services.restrictions import lift
 from moderation.services.validation import (
     APPEAL_TEXT_MAX,
-    clean_id,
     clean_reason,
     clean_text,
 )
-from rooms.models import Message
-from rooms.services.events import room_lock
+from rooms.services.events import message_lock
 
 DECISIONS = ("uphold", "reverse")
 
@@ -44,14 +43,14 @@ def _appealed_action(
             "invalid", _("Nenne genau eines: `action`, `message`, `mute` oder `ban`.")
         )
     if action_id is not None:
-        return selectors.access_action(action_id=clean_id(action_id, "action"))
+        return selectors.access_action(action_id=clean_id(action_id, field="action"))
     if message_id is not None:
-        about: dict[str, Any] = {"message_id": clean_id(message_id, "message")}
+        about: dict[str, Any] = {"message_id": clean_id(message_id, field="message")}
         kind = ModerationAction.Kind.HIDE
     elif mute_id is not None:
-        about, kind = {"mute_id": clean_id(mute_id, "mute")}, ModerationAction.Kind.MUTE
+        about, kind = {"mute_id": clean_id(mute_id, field="mute")}, ModerationAction.Kind.MUTE
     else:
-        about, kind = {"ban_id": clean_id(ban_id, "ban")}, ModerationAction.Kind.BAN
+        about, kind = {"ban_id": clean_id(ban_id, field="ban")}, ModerationAction.Kind.BAN
     action = selectors.latest_action(kind=kind, **about)
     if action is None:
         raise not_found()
@@ -106,14 +105,8 @@ def appeal_create(
 
 def _reverse(action: ModerationAction, actor: User, reason: str) -> None:
     """Undo the action (locked rows; already undone: nothing to do)."""
-    if action.kind == ModerationAction.Kind.HIDE and action.message_id is not None:
-        if action.message is not None:
-            room_lock(room_id=action.message.room_id)
-        message = (
-            Message.objects.select_for_update(of=("self",))
-            .select_related("room__initiative", "author__profile")
-            .get(pk=action.message_id)
-        )
+    if action.kind == ModerationAction.Kind.HIDE and action.message is not None:
+        message = message_lock(room=action.message.room, message_id=action.message.pk)
         if message.hidden_at is not None and message.deleted_at is None:
             apply_unhide(message=message, actor=actor, reason=reason)
     elif action.kind == ModerationAction.Kind.MUTE and action.mute_id is not None:
@@ -142,7 +135,7 @@ def appeal_decide(*, actor: User, appeal_id: Any, decision: Any, reason: Any = N
     if decision not in DECISIONS:
         raise DomainError("invalid", _("`decision` muss uphold oder reverse sein."))
     text = clean_reason(reason, required=False)
-    appeal = selectors.access_appeal(appeal_id=clean_id(appeal_id, "id"))
+    appeal = selectors.access_appeal(appeal_id=clean_id(appeal_id, field="id"))
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     if appeal.status != Appeal.Status.OPEN:
         raise DomainError("conflict", _("Über diesen Einspruch ist schon entschieden."))

@@ -16,29 +16,27 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Notification
 from common.errors import forbidden, not_found
+from common.validation import clean_id
 from moderation import permissions
 from moderation.models import ModerationAction, Report
 from moderation.services.audit import action_record, room_url, tell
-from moderation.services.validation import clean_id, clean_reason
+from moderation.services.validation import clean_reason
 from rooms.models import Message, RoomEvent
 from rooms.selectors import access_room
-from rooms.services.events import message_event, room_lock
+from rooms.services.events import message_event, message_lock
 
 
 def locked_message(*, user: User, message_id: object) -> Message:
-    """The message, row-locked (after its room), if `user` may read its room
-    (`not_found` otherwise). Precondition: inside `transaction.atomic()`."""
-    message_id = clean_id(message_id, "message")
+    """The message, row-locked (rooms.services.events.message_lock), if `user` may read
+    its room and it is not deleted (`not_found` otherwise).
+
+    Precondition: inside `transaction.atomic()`."""
+    message_id = clean_id(message_id, field="message")
     room_id = Message.objects.filter(pk=message_id).values_list("room_id", flat=True).first()
     if room_id is None:
         raise not_found()
-    access_room(user=user, room_id=room_id)
-    room_lock(room_id=room_id)  # room before message, as every writer of the room's log
-    message = (
-        Message.objects.select_for_update(of=("self",))
-        .select_related("room__initiative", "author__profile", "hidden_by")
-        .get(pk=message_id)
-    )
+    room = access_room(user=user, room_id=room_id)
+    message = message_lock(room=room, message_id=message_id)
     if message.deleted_at is not None:
         raise not_found()
     return message

@@ -2,7 +2,8 @@
 
 Live, after commit, on every worker (realtime.publish):
 - the person gets a `moderation` frame (muted / unmuted / banned / unbanned) and a
-  notification; their connections are asked to `refresh` their mute state;
+  notification (a connection keeps no mute state: every send, edit, reaction and
+  typing notice reads it afresh);
 - a ban of a room or an initiative ends their subscriptions of those rooms
   (`unsubscribed` with reason `banned`); a global ban closes their sockets (4403).
 
@@ -23,19 +24,21 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Notification
 from common.errors import forbidden, not_found
+from common.validation import clean_id
 from moderation import permissions
 from moderation.frames import ModerationVerb, moderation_frame
 from moderation.models import Ban, ModerationAction, Mute, Restriction
 from moderation.scopes import Scope, parse_scope, scope_of
 from moderation.services.audit import action_record, tell
-from moderation.services.validation import clean_duration, clean_id, clean_reason
+from moderation.services.validation import clean_duration, clean_reason
 from realtime import publish
+from realtime.messages import Close, Unsubscribe
 
 CLOSE_BANNED = 4403
 
 
 def _target(user_id: Any) -> User:
-    user = User.objects.filter(pk=clean_id(user_id, "user"), is_active=True).first()
+    user = User.objects.filter(pk=clean_id(user_id, field="user"), is_active=True).first()
     if user is None:
         raise not_found()
     return user
@@ -83,13 +86,12 @@ def _impose(
 
 
 def _announce(item: Restriction, verb: ModerationVerb, reason: str) -> None:
-    """The `moderation` frame, the notification, and the connections' refresh."""
+    """The `moderation` frame and the notification."""
     until = item.until if verb in ("muted", "banned") else None
     publish.user_frame_on_commit(
         user_id=item.user_id,
         frame=dict(moderation_frame(action=verb, scope=scope_of(item), until=until, reason=reason)),
     )
-    publish.user_control_on_commit(user_id=item.user_id, action={"do": "refresh"})
     tell(
         user=item.user,
         kind=Notification.Kind.MODERATION,
@@ -141,14 +143,11 @@ def member_ban(*, actor: User, user_id: Any, scope: Any, duration: Any, reason: 
     ban = _impose(Ban, actor=actor, target=target, scope=parsed, duration=seconds, reason=text)
     _announce(ban, "banned", text)
     if parsed.is_global:
-        publish.user_control_on_commit(
-            user_id=target.pk, action={"do": "close", "code": CLOSE_BANNED}
-        )
+        publish.user_control_on_commit(user_id=target.pk, control=Close(code=CLOSE_BANNED))
     else:
         for room_id in parsed.room_ids():
             publish.user_control_on_commit(
-                user_id=target.pk,
-                action={"do": "unsubscribe", "room": room_id, "reason": "banned"},
+                user_id=target.pk, control=Unsubscribe(room=room_id, reason="banned")
             )
     return ban  # type: ignore[return-value]
 
@@ -157,7 +156,7 @@ def _locked(model: type[Mute] | type[Ban], item_id: Any) -> Restriction:
     item = (
         model.objects.select_for_update(of=("self",))
         .select_related("user__profile", "room__initiative", "initiative", "created_by")
-        .filter(pk=clean_id(item_id, "id"))
+        .filter(pk=clean_id(item_id, field="id"))
         .first()
     )
     if item is None:

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from common.errors import DomainError, not_found
+from common.errors import DomainError
+from common.validation import clean_int
 
 REASON_MAX = 300
 DURATION_MAX = 366 * 24 * 3600  # a year and a day; longer is "until lifted" (null)
@@ -32,13 +33,7 @@ def clean_duration(value: Any) -> int | None:
     """Seconds (1 .. a year), or None: until lifted."""
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= DURATION_MAX:
-        raise DomainError(
-            "invalid",
-            _("`duration` muss eine Zahl von Sekunden (1 bis %(n)d) oder null sein.")
-            % {"n": DURATION_MAX},
-        )
-    return value
+    return clean_int(value, field="duration", minimum=1, maximum=DURATION_MAX)
 
 
 def clean_text(value: Any, *, field: str, maximum: int, required: bool) -> str:
@@ -53,12 +48,3 @@ def clean_text(value: Any, *, field: str, maximum: int, required: bool) -> str:
     if required and not value.strip():
         raise DomainError("invalid", _("`%(field)s` darf nicht leer sein.") % {"field": field})
     return value.strip()
-
-
-def clean_id(value: Any, field: str) -> int:
-    """An id; one beyond what the database can hold names nothing (`not_found`)."""
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise DomainError("invalid", _("`%(field)s` muss eine Zahl sein.") % {"field": field})
-    if not 0 < value < 2**63:
-        raise not_found()
-    return value

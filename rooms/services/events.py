@@ -19,6 +19,7 @@ from django.db.models.expressions import DatabaseDefault
 
 from common.errors import not_found
 from realtime import publish
+from rooms import selectors
 from rooms.models import Message, Room, RoomEvent
 from rooms.rendering import message_variants, room_data
 
@@ -47,6 +48,23 @@ def room_lock(*, room_id: int) -> None:
     Precondition: inside `transaction.atomic()`.
     """
     list(Room.objects.select_for_update().filter(pk=room_id).values_list("pk", flat=True))
+
+
+def message_lock(*, room: Room, message_id: Any) -> Message:
+    """The message of `room` (`not_found` if it has none such), row-locked after the
+    room's row (`room_lock`), with its room's initiative, its author and who hid it:
+    the one way every writer of a message (rooms and moderation) locks it.
+
+    Precondition: inside `transaction.atomic()`; `room` may be read by the caller.
+    """
+    message = selectors.access_message(room=room, message_id=message_id)
+    room_lock(room_id=room.pk)
+    # `of=("self",)`: PostgreSQL cannot lock the nullable side of an outer join.
+    return (
+        Message.objects.select_for_update(of=("self",))
+        .select_related("room__initiative", "author__profile", "hidden_by")
+        .get(pk=message.pk)
+    )
 
 
 def message_event(*, message: Message, kind: str) -> int:

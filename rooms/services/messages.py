@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from common import ratelimit
 from common.errors import DomainError, forbidden, not_found
 from common.markup import render_markdown
-from moderation import selectors as moderation_rules
+from common.validation import clean_optional_id
 from rooms import grants, permissions, selectors
 from rooms.models import Message, Revision, Room, RoomEvent
+from rooms.restrictions import ensure_not_muted
 from rooms.services import events
-from rooms.services.validation import clean_body, clean_client_id, clean_optional_id
+from rooms.services.validation import clean_body, clean_client_id
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def _ensure_may_write(user: User, room: Room) -> None:
         raise forbidden(_("Dieser Raum ist archiviert: hier kann man nur noch lesen."))
     if not permissions.can_post(user, room):
         raise forbidden()
-    moderation_rules.ensure_not_muted(user, room)
+    ensure_not_muted(user, room)
 
 
 def _ensure_may_post_here(user: User, room: Room, thread_id: int | None) -> Message | None:
@@ -95,7 +96,7 @@ def message_post(
     """Store a message, log `message.created` with the room's next seq, announce it after
     commit. Idempotent by (user, client_id): a retry returns the stored message."""
     client_id = clean_client_id(client_id)
-    thread_id = clean_optional_id(thread_id, "thread")
+    thread_id = clean_optional_id(thread_id, field="thread")
     room, made_under = grants.granted_room(user.pk, room_id)
     granted = room is not None
     if room is None:
@@ -143,7 +144,7 @@ def message_edit(*, user: User, room_id: Any, message_id: Any, body: Any) -> Mes
     room = selectors.access_room(user=user, room_id=room_id)
     body = clean_body(body)
     with transaction.atomic():
-        message = _locked_message(room, message_id)
+        message = events.message_lock(room=room, message_id=message_id)
         if message.deleted_at is not None:
             raise not_found()
         if not permissions.can_edit_message(user, message):
@@ -168,7 +169,7 @@ def message_delete(*, user: User, room_id: Any, message_id: Any) -> Message:
     keeps its place in the room as deleted. Deleting twice changes nothing."""
     room = selectors.access_room(user=user, room_id=room_id)
     with transaction.atomic():
-        message = _locked_message(room, message_id)
+        message = events.message_lock(room=room, message_id=message_id)
         if not permissions.can_delete_message(user, message):
             raise forbidden(_("Nur wer eine Nachricht geschrieben hat, kann sie löschen."))
         if message.deleted_at is not None:
@@ -180,15 +181,3 @@ def message_delete(*, user: User, room_id: Any, message_id: Any) -> Message:
         message.revisions.all().delete()
         events.message_event(message=message, kind=RoomEvent.Kind.MESSAGE_DELETED)
     return message
-
-
-def _locked_message(room: Room, message_id: Any) -> Message:
-    """Precondition: inside `transaction.atomic()`. Locks the room first (events.room_lock)."""
-    message = selectors.access_message(room=room, message_id=message_id)
-    events.room_lock(room_id=room.pk)
-    # `of=("self",)`: PostgreSQL cannot lock the nullable side of the profile's outer join.
-    return (
-        Message.objects.select_for_update(of=("self",))
-        .select_related("author__profile")
-        .get(pk=message.pk)
-    )

@@ -8,9 +8,9 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from common.errors import forbidden, not_found
-from moderation import selectors as moderation_rules
 from rooms import permissions, selectors
 from rooms.models import Message, Reaction, Room, RoomEvent
+from rooms.restrictions import ensure_not_muted
 from rooms.services import events
 from rooms.services.validation import clean_emoji
 
@@ -35,7 +35,7 @@ def reaction_add(*, user: User, room_id: Any, message_id: Any, emoji: Any) -> bo
         with transaction.atomic():
             events.room_lock(room_id=room.pk)
             message = _reactable(user, room, message_id)
-            moderation_rules.ensure_not_muted(user, room)
+            ensure_not_muted(user, room)
             _reaction, created = Reaction.objects.get_or_create(
                 message=message, user=user, emoji=emoji
             )

@@ -7,10 +7,10 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from common.validation import clean_int
 from realtime import publish
 from rooms import selectors
 from rooms.models import ReadState
-from rooms.services.validation import clean_seq
 
 
 def read_mark(*, user: User, room_id: Any, seq: Any, connection_id: str | None = None) -> int:
@@ -19,7 +19,7 @@ def read_mark(*, user: User, room_id: Any, seq: Any, connection_id: str | None =
     The user's other connections get a `read` frame (not `connection_id`, which sent it).
     """
     room = selectors.access_room(user=user, room_id=room_id)
-    seq = min(clean_seq(seq), room.last_seq)
+    seq = min(clean_int(seq, field="seq", minimum=0), room.last_seq)
     with transaction.atomic():
         state, _created = ReadState.objects.select_for_update().get_or_create(user=user, room=room)
         if seq <= state.last_read_seq:

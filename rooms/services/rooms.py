@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from common.errors import DomainError, forbidden
 from initiatives.models import Initiative
 from realtime import publish
+from realtime.messages import Recheck
 from rooms import permissions
 from rooms.models import Room
+from rooms.restrictions import restrictions
 from rooms.services import events
 
 TITLE_MAX = 80
@@ -70,22 +72,8 @@ def room_update(*, user: User, room: Room, **changes: Any) -> Room:
         room.save(update_fields=changed)
         events.room_event(room=room)
         if "slow_mode_seconds" in changed:
-            _log_slow_mode(user, room)
+            restrictions.get().slow_mode_set(actor=user, room=room)
         if "members_only" in changed and room.members_only:
             # Subscribers who are not members lose the room now, not at their next reconnect.
-            publish.room_control_on_commit(room_id=room.pk, action={"do": "recheck"})
+            publish.room_control_on_commit(room_id=room.pk, control=Recheck(room=room.pk))
     return room
-
-
-def _log_slow_mode(user: User, room: Room) -> None:
-    """Slow mode is a moderation action: it goes into the audit log."""
-    # Imported here: moderation's services build on this package (events, selectors).
-    from moderation.models import ModerationAction
-    from moderation.services.audit import action_record
-
-    action_record(
-        kind=ModerationAction.Kind.SLOW_MODE,
-        actor=user,
-        room=room,
-        reason=_("Langsamer Modus: %(n)d Sekunden") % {"n": room.slow_mode_seconds},
-    )

@@ -1,4 +1,5 @@
-"""Shapes of client input that every room service checks the same way."""
+"""Shapes of client text that every room service checks the same way (integers are
+checked by common.validation)."""
 
 from __future__ import annotations
 
@@ -44,14 +45,6 @@ def clean_client_id(client_id: Any) -> str:
     return client_id
 
 
-def clean_optional_id(value: Any, field: str) -> int | None:
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise DomainError("invalid", _("`%(field)s` muss eine Zahl sein.") % {"field": field})
-    return value
-
-
 def clean_emoji(emoji: Any) -> str:
     """A short symbol without spaces or control characters (one emoji, or a short name)."""
     if (
@@ -61,9 +54,3 @@ def clean_emoji(emoji: Any) -> str:
     ):
         raise DomainError("invalid", _("`emoji` muss ein einzelnes Emoji sein."))
     return emoji
-
-
-def clean_seq(seq: Any) -> int:
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
-        raise DomainError("invalid", _("`seq` muss eine Zahl ab 0 sein."))
-    return seq

@@ -8,7 +8,8 @@ sent right after `subscribed`, so no change is lost."""
 from __future__ import annotations
 
 from realtime.websocket import SharedText
-from rooms.consumers import ProtocolConsumer, Subscription
+from rooms.consumers import ProtocolConsumer
+from rooms.subscriptions import Subscription
 
 
 def _subscribing(user_id: int, room_id: int) -> ProtocolConsumer:

@@ -15,6 +15,7 @@ from django.db import transaction
 from realtime import publish
 from realtime.channel_layers import GroupSend
 from realtime.hub import get_hub
+from realtime.messages import Control, Recheck, Unsubscribe, room_control, room_event
 from rooms import async_services, services
 from rooms.models import Message, Room, RoomEvent
 from rooms.rendering import message_variants
@@ -105,7 +106,7 @@ def _announce(message_id: int) -> dict[str, Any]:
     """The channel-layer message that the service would have published for `message`."""
     message = Message.objects.select_related("author__profile").get(pk=message_id)
     public, moderator = message_variants(message)
-    return publish.room_event_frames(
+    return room_event(
         room_id=message.room_id,
         seq=message.seq,
         kind=RoomEvent.Kind.MESSAGE_CREATED,
@@ -390,12 +391,12 @@ async def test_two_controls_that_end_one_subscription_say_so_once(
     monkeypatch.setattr(async_services, "may_read_room", slow_may_read_room)
     hub = get_hub()
 
-    def control(action: dict[str, Any]) -> dict[str, Any]:
-        return {"type": "room.control", "room": room.pk, "action": action}
+    def control(control: Control) -> dict[str, Any]:
+        return dict(room_control(room_id=room.pk, control=control))
 
-    recheck = asyncio.ensure_future(hub.dispatch(control({"do": "recheck"})))
+    recheck = asyncio.ensure_future(hub.dispatch(control(Recheck(room=room.pk))))
     await asyncio.wait_for(reading.wait(), 5)
-    ban = {"do": "unsubscribe", "reason": "banned"}
+    ban = Unsubscribe(room=room.pk, reason="banned")
     await hub.dispatch(control(ban))
     answer.set()
     await asyncio.wait_for(recheck, 5)

@@ -13,14 +13,14 @@ import pytest
 
 from realtime import hub
 from realtime.hub import RoomStream
-from realtime.publish import room_event_frames
+from realtime.messages import room_event
 
 ROOM = 7
 WAIT = 0.2
 
 
 def _event(seq: int) -> dict[str, Any]:
-    return room_event_frames(room_id=ROOM, seq=seq, kind="message.created", data={"n": seq})
+    return room_event(room_id=ROOM, seq=seq, kind="message.created", data={"n": seq})
 
 
 @pytest.fixture

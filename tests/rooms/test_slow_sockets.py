@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
+from realtime import connection
 from realtime.hub import Event, RoomStream
-from realtime.publish import room_event_frames
-from rooms import consumers
-from rooms.consumers import ProtocolConsumer, Subscription
+from realtime.messages import room_event
+from rooms.consumers import ProtocolConsumer
+from rooms.subscriptions import Subscription
 
 ROOM = 7
 
@@ -57,7 +58,7 @@ def _connected(socket: Socket) -> ProtocolConsumer:
 
 
 def _event(seq: int) -> dict[str, Any]:
-    return room_event_frames(room_id=ROOM, seq=seq, kind="message.created", data={"n": seq})
+    return room_event(room_id=ROOM, seq=seq, kind="message.created", data={"n": seq})
 
 
 def _seqs(frames: list[Any]) -> list[int]:
@@ -101,7 +102,7 @@ async def test_the_connections_own_frames_and_its_close_follow_what_waits() -> N
 async def test_an_overflowing_outbox_drops_the_connection(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(consumers, "OUTBOX_LIMIT", 3)
+    monkeypatch.setattr(connection, "OUTBOX_LIMIT", 3)
     socket = Socket(full=True)
     consumer = _connected(socket)
 

@@ -15,7 +15,8 @@ from django.db import transaction
 from accounts.models import Profile
 from accounts.selectors import MODERATORS_GROUP
 from common import ratelimit
-from initiatives import demo_data, services
+from demo import data as demo_data
+from initiatives import services
 from initiatives.models import Category, District, Initiative, Membership
 from rooms.models import Room
 from rooms.services import message_post, room_create

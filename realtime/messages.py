@@ -1,0 +1,203 @@
+"""What travels through the channel layer, typed, and the groups it travels to.
+
+Two kinds of things are published (realtime/publish.py) and dispatched by every
+worker's hub (realtime/hub.py):
+
+- Frames, encoded once by the publisher: a room's logged event (both audiences'
+  text), a frame for one user's connections, a room's typing or presence notice.
+- Controls: what a user's connections, or a room's subscribers, must do now that
+  something changed (a ban, lost access, a new role). Apps name them with the
+  dataclasses below; the connection (rooms/consumers.py) carries them out.
+
+The channel layer carries plain dicts (msgpack on Redis); they are built and read
+here only, so their keys live in one place.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal, TypedDict
+
+# --- controls ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    """Close every connection of the user with `code` (4403: banned site-wide or
+    deactivated), after the frames that wait for each socket."""
+
+    code: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unsubscribe:
+    """End the subscription of `room` with an `unsubscribed` frame giving `reason`."""
+
+    room: int
+    reason: Literal["banned", "room_closed", "access_revoked"]
+
+
+@dataclass(frozen=True, slots=True)
+class Recheck:
+    """Ask again whether the user may still read `room`; if not, end the subscription
+    (`access_revoked`)."""
+
+    room: int
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshRole:
+    """Read again whether the user is a moderator: moderators see hidden text in events."""
+
+
+Control = Close | Unsubscribe | Recheck | RefreshRole
+
+
+def control_data(control: Control) -> dict[str, Any]:
+    """A control as the channel layer carries it."""
+    if isinstance(control, Close):
+        return {"do": "close", "code": control.code}
+    if isinstance(control, Unsubscribe):
+        return {"do": "unsubscribe", "room": control.room, "reason": control.reason}
+    if isinstance(control, Recheck):
+        return {"do": "recheck", "room": control.room}
+    return {"do": "refresh_role"}
+
+
+def control_of(data: dict[str, Any]) -> Control:
+    """The control a channel-layer message carries (the inverse of `control_data`)."""
+    do = data.get("do")
+    if do == "close":
+        return Close(code=int(data["code"]))
+    if do == "unsubscribe":
+        return Unsubscribe(room=int(data["room"]), reason=data["reason"])
+    if do == "recheck":
+        return Recheck(room=int(data["room"]))
+    if do == "refresh_role":
+        return RefreshRole()
+    raise ValueError(f"unknown control {do!r}")
+
+
+# --- channel-layer messages ----------------------------------------------------------
+
+
+class RoomEventMessage(TypedDict):
+    """One logged room event, encoded for both audiences (`text_mod`: what moderators
+    see where it differs, e.g. a hidden message's text; else None)."""
+
+    type: Literal["room.event"]
+    room: int
+    seq: int
+    text: str
+    text_mod: str | None
+
+
+# `except` is a keyword: the functional form.
+UserFrameMessage = TypedDict(
+    "UserFrameMessage",
+    {"type": Literal["user.frame"], "user": int, "text": str, "except": str | None},
+)
+
+
+class UserControlMessage(TypedDict):
+    type: Literal["user.control"]
+    user: int
+    action: dict[str, Any]
+
+
+class RoomControlMessage(TypedDict):
+    type: Literal["room.control"]
+    room: int
+    action: dict[str, Any]
+
+
+class RoomEphemeralMessage(TypedDict):
+    """Typing and presence: not logged, no seq. `except_user` does not get it;
+    `about_user` is whom a presence frame is about."""
+
+    type: Literal["room.ephemeral"]
+    room: int
+    text: str
+    except_user: int | None
+    about_user: int | None
+
+
+Message = (
+    RoomEventMessage
+    | UserFrameMessage
+    | UserControlMessage
+    | RoomControlMessage
+    | RoomEphemeralMessage
+)
+
+
+def encode(frame: dict[str, Any]) -> str:
+    """A frame as the JSON text every recipient gets (compact, UTF-8 as is)."""
+    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+
+
+def room_event(
+    *, room_id: int, seq: int, kind: str, data: Any, moderator_data: Any = None
+) -> RoomEventMessage:
+    """The message for one logged room event: the protocol's `event` frame, in both
+    audiences' text."""
+    frame = {"type": "event", "room": room_id, "seq": seq, "event": kind, "data": data}
+    text_mod = None
+    if moderator_data is not None:
+        text_mod = encode({**frame, "data": moderator_data})
+    return {
+        "type": "room.event",
+        "room": room_id,
+        "seq": seq,
+        "text": encode(frame),
+        "text_mod": text_mod,
+    }
+
+
+def user_frame(
+    *, user_id: int, frame: dict[str, Any], except_connection: str | None = None
+) -> UserFrameMessage:
+    return {
+        "type": "user.frame",
+        "user": user_id,
+        "text": encode(frame),
+        "except": except_connection,
+    }
+
+
+def user_control(*, user_id: int, control: Control) -> UserControlMessage:
+    return {"type": "user.control", "user": user_id, "action": control_data(control)}
+
+
+def room_control(*, room_id: int, control: Control) -> RoomControlMessage:
+    return {"type": "room.control", "room": room_id, "action": control_data(control)}
+
+
+def room_ephemeral(
+    *,
+    room_id: int,
+    frame: dict[str, Any],
+    except_user: int | None = None,
+    about_user: int | None = None,
+) -> RoomEphemeralMessage:
+    return {
+        "type": "room.ephemeral",
+        "room": room_id,
+        "text": encode(frame),
+        "except_user": except_user,
+        "about_user": about_user,
+    }
+
+
+# --- groups ------------------------------------------------------------------------
+# Channel-layer group names allow [a-zA-Z0-9-_.] and fewer than 100 characters: ids
+# are database ids (at most 19 digits), so these stay far below.
+
+
+def group_for_room(room_id: int) -> str:
+    return f"room.{int(room_id)}"
+
+
+def group_for_user(user_id: int) -> str:
+    return f"user.{int(user_id)}"
