@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from accounts.selectors import MODERATORS_GROUP
 from rooms import grants
 from tests.factories import UserFactory
-from tests.realtime import stop_realtime
+from tests.teardown import stop_realtime
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -24,7 +24,7 @@ from initiatives.models import Category, Initiative
 from presence.store import MemoryStore, RedisStore
 from rooms import services as room_services
 from rooms.models import Room
-from tests.realtime import stop_realtime
+from tests.teardown import stop_realtime
 from tests.rooms.helpers import open_socket
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
