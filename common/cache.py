@@ -6,11 +6,10 @@
   the pools live in the process, one per server and options, shared by every
   backend object.
 - Django's `RedisCacheClient.get_client` builds a new `redis.Redis` for every
-  cache call, and redis-py's constructor fills a table of about 150 response
-  callbacks: about 0.4 ms of CPU, more than the round trip to Redis itself.
-  Posting reads the posting grants' versions (rooms/grants.py) on every message,
-  and with rate limits on three more calls follow (common/ratelimit.py):
-  bench/ and docs/performance.md. Here one client per pool serves every call.
+  cache call, and redis-py's constructor fills a table of response callbacks that
+  costs more CPU than the round trip itself, on every post (the grants' versions,
+  rooms/grants.py, and the rate limit, common/ratelimit.py). Here one client per
+  pool serves every call (figures: docs/performance.md, change 13).
 
 Both are safe to share between threads: a `redis.Redis` takes a connection from
 its pool for each command, and redis-py's pools start afresh in a forked child.

@@ -35,8 +35,8 @@ def _renderer() -> MarkdownIt:
 
 @lru_cache(maxsize=1)
 def _cleaner() -> nh3.Cleaner:
-    # Built once: `nh3.clean` builds the same sanitizer on every call (20 µs a
-    # message against 8.5 µs with a kept one; docs/performance.md).
+    # Built once: `nh3.clean` builds the same sanitizer on every call, which cost
+    # more than the sanitizing itself (docs/performance.md).
     return nh3.Cleaner(
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},

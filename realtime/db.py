@@ -5,8 +5,8 @@ It is channels' `database_sync_to_async` with one difference: the database threa
 keeps its connection between calls. Django under ASGI runs with CONN_MAX_AGE = 0,
 and channels closes the connection after every call, so each websocket frame
 opened a new database connection (SQLite: open + PRAGMAs; PostgreSQL: a pool
-checkout or a 5-10 ms connect). That was 14 % of the server's CPU while posting
-(py-spy, bench rooms scenario). Consumers share one database thread per process
+checkout or a 5-10 ms connect), a good part of the server's CPU while posting
+(docs/performance.md, change 3). Consumers share one database thread per process
 (asgiref's thread-sensitive executor), so this is one connection per worker.
 A connection with unrecoverable errors is closed as Django would close it, and
 none is kept longer than KEEP_SECONDS, so a restarted database is picked up.

@@ -4,7 +4,7 @@ whatever waits at once as one batch, batch after batch (`InBatches`).
 
 Used for a worker's publishes (realtime/publish.py: commit order; those to the other
 workers in batches, one Redis round trip each) and for the frames a slow socket has
-not taken yet (rooms/consumers.py: the outbox).
+not taken yet (realtime/connection.py: the outbox).
 Belongs to one event loop; `add` is called from it. A handler that raises ends the
 run and drops what still waits: for both users that means the other end is gone.
 """

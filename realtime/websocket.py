@@ -236,6 +236,6 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def abort_connection(self) -> None:
         """Drop the TCP connection of a client that does not read what it is sent: a
-        close frame would wait behind the unread data (rooms.consumers OUTBOX_LIMIT)."""
+        close frame would wait behind the unread data (realtime.connection.OUTBOX_LIMIT)."""
         _pending_writes_of(self.loop).drop(self)
         self.transport.abort()

@@ -1,9 +1,9 @@
 """Posting grants: a worker remembers that a user may post in a room.
 
-Every post used to check, with three queries, what rarely changes: the room (and
-whether it takes new content), that the user may read it (membership of a
-members-only room), no ban, no mute. Those queries were a third of a post's
-database time (bench/, docs/performance.md). A grant remembers a passed check
+A post must check what rarely changes: the room (and whether it takes new
+content), that the user may read it (membership of a members-only room), no ban,
+no mute. Three queries on every post, for an answer that is nearly always the
+same (docs/performance.md, change 9). A grant remembers a passed check
 for one (user, room) pair in this process, with the "versions" of the user and
 the room it was made under: a token per user and per room in Django's cache
 (shared by all workers on Redis), bumped at and after the commit of any change

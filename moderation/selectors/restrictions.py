@@ -41,8 +41,8 @@ def _in_force_in(model: type[Ban] | type[Mute], user_id: int, room: Room) -> InF
     On every post (bans and mutes both), so the query is the plainest there is: the
     user's restrictions that were not lifted (an indexed lookup by user, usually no
     row). Scope (`_covers`) and expiry (as `Restriction.in_force_q`) are checked here
-    on those few rows: building the full filter cost more CPU than the
-    whole rest of a post's checks (py-spy, bench rooms scenario)."""
+    on those few rows: building the full filter cost more CPU than the rest of a
+    post's checks (docs/performance.md, change 4)."""
     now = timezone.now()
     rows = model.objects.filter(user_id=user_id, lifted_at__isnull=True).only(
         "room_id", "initiative_id", "until", "reason"
