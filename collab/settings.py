@@ -125,10 +125,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A connection pool per worker process (psycopg_pool, Django >= 5.1): every
-    # database_sync_to_async call and every request closes its connection, which
-    # without a pool means a new PostgreSQL connection (5-10 ms) for each websocket
-    # frame. Django advises against CONN_MAX_AGE under ASGI; the pool is its answer.
+    # A connection pool per worker process (psycopg_pool, Django >= 5.1): every HTTP
+    # request closes its connection, which without a pool means a new PostgreSQL
+    # connection (5-10 ms) each time; Django advises against CONN_MAX_AGE under ASGI,
+    # and the pool is its answer. The websocket's database threads keep theirs
+    # (realtime/db.py), each holding one of the pool's connections.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("KLIMA_DB_POOL_MIN", 2),
         "max_size": env_int("KLIMA_DB_POOL_MAX", 10),
