@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ from presence import frames, selectors
 from presence.conf import presence_setting
 from presence.store import Change, get_store
 from realtime.db import db_async
+from realtime.loops import PerLoop
 from realtime.publish import room_ephemeral
 
 logger = logging.getLogger(__name__)
@@ -182,15 +182,9 @@ class PresenceKeeper:
                     logger.warning("presence sweep of room %s failed", room, exc_info=True)
 
 
-_keepers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, PresenceKeeper] = (
-    weakref.WeakKeyDictionary()
-)
+_keepers = PerLoop(PresenceKeeper)
 
 
 def get_keeper() -> PresenceKeeper:
     """The keeper of the running event loop (one per worker process)."""
-    loop = asyncio.get_running_loop()
-    keeper = _keepers.get(loop)
-    if keeper is None:
-        keeper = _keepers[loop] = PresenceKeeper()
-    return keeper
+    return _keepers.get()

@@ -11,12 +11,12 @@ Keys expire when nobody refreshes them: a room left by everyone leaves nothing.
 
 from __future__ import annotations
 
-import asyncio
 import time
-import weakref
 from typing import Protocol
 
 from django.conf import settings
+
+from realtime.loops import PerLoop
 
 Change = tuple[int, str]  # (user id, "online" | "idle" | "offline")
 
@@ -234,20 +234,15 @@ class RedisStore:
         return bool(await self.redis.set(key, 1, px=window_ms, nx=True))
 
 
-_stores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, PresenceStore] = (
-    weakref.WeakKeyDictionary()
-)
+def _new_store() -> PresenceStore:
+    if settings.REDIS_URL:
+        return RedisStore(settings.REDIS_URL, settings.REDIS_PREFIX)
+    return MemoryStore()
+
+
+_stores = PerLoop(_new_store)
 
 
 def get_store() -> PresenceStore:
     """The store of the running event loop: Redis when REDIS_URL is set, else in-process."""
-    loop = asyncio.get_running_loop()
-    store = _stores.get(loop)
-    if store is None:
-        store = (
-            RedisStore(settings.REDIS_URL, settings.REDIS_PREFIX)
-            if settings.REDIS_URL
-            else MemoryStore()
-        )
-        _stores[loop] = store
-    return store
+    return _stores.get()

@@ -23,7 +23,6 @@ import asyncio
 import contextlib
 import logging
 import uuid
-import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -33,6 +32,7 @@ from channels.layers import get_channel_layer
 from common.slots import Slot
 from realtime import publish
 from realtime.db import db_async
+from realtime.loops import PerLoop
 from realtime.messages import (
     Control,
     RoomEventMessage,
@@ -362,13 +362,9 @@ class Hub:
                 logger.exception("periodic %s failed", getattr(job, "__name__", job))
 
 
-_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+_hubs = PerLoop(Hub)
 
 
 def get_hub() -> Hub:
     """The hub of the running event loop (one per worker process in production)."""
-    loop = asyncio.get_running_loop()
-    hub = _hubs.get(loop)
-    if hub is None:
-        hub = _hubs[loop] = Hub()
-    return hub
+    return _hubs.get()

@@ -35,13 +35,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import Frame, Opcode
 from websockets.http11 import Request
 from websockets.protocol import State
+
+from realtime.loops import PerLoop
 
 logger = logging.getLogger(__name__)
 
@@ -169,16 +170,7 @@ class _PendingWrites:
         self.frames.pop(protocol, None)
 
 
-_pending_writes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _PendingWrites] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _pending_writes_of(loop: asyncio.AbstractEventLoop) -> _PendingWrites:
-    pending = _pending_writes.get(loop)
-    if pending is None:
-        pending = _pending_writes[loop] = _PendingWrites()
-    return pending
+_pending_writes = PerLoop(_PendingWrites)
 
 
 class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
@@ -205,7 +197,7 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
             }
 
     async def send(self, message: Any) -> None:
-        _pending_writes_of(self.loop).flush_one(self)  # what was given before goes first
+        _pending_writes.get(self.loop).flush_one(self)  # what was given before goes first
         await super().send(message)
         if self.handshake_complete:
             self.response = None  # type: ignore[assignment]  # only the handshake uses it
@@ -216,7 +208,7 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         closed): use it then."""
         if not self.writable.is_set() or not self._open():
             return False
-        _pending_writes_of(self.loop).add(self, frame)
+        _pending_writes.get(self.loop).add(self, frame)
         return True
 
     def write_now(self, frames: list[bytes]) -> None:
@@ -237,5 +229,5 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
     def abort_connection(self) -> None:
         """Drop the TCP connection of a client that does not read what it is sent: a
         close frame would wait behind the unread data (realtime.connection.OUTBOX_LIMIT)."""
-        _pending_writes_of(self.loop).drop(self)
+        _pending_writes.get(self.loop).drop(self)
         self.transport.abort()
