@@ -103,7 +103,8 @@ class ProtocolConsumer(SubscribingConnection):
         await self.subscribe(room_id, since, ref)
 
     async def handle_unsubscribe(self, frame: dict[str, Any], ref: Any) -> None:
-        await self.end_subscription(clean_id(frame.get("room"), field="room"), "requested", ref)
+        # Always answered with `unsubscribed`, for any room number (docs/protocol.md).
+        await self.end_subscription(clean_int(frame.get("room"), field="room"), "requested", ref)
 
     async def handle_send(self, frame: dict[str, Any], ref: Any) -> None:
         posted = await async_services.message_post(

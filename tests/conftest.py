@@ -1,7 +1,9 @@
-"""Shared fixtures: API clients, users, moderators."""
+"""Shared fixtures: API clients, users, moderators, websocket clients."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -10,14 +12,17 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from channels.layers import channel_layers
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.selectors import MODERATORS_GROUP
 from rooms import grants
 from tests.factories import UserFactory
 from tests.teardown import stop_realtime
+from tests.ws import NOTHING_TIMEOUT, RECV_TIMEOUT, SIDE_FRAMES, Client, Connect, open_socket
+
+MakeUser = Callable[..., User]
+MakePerson = Callable[..., User]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -69,8 +74,9 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
-def make_user(db: None) -> Callable[..., User]:
-    """Create a user with a profile and the password `tests.factories.PASSWORD`."""
+def make_user(db: None) -> MakeUser:
+    """Create a user with a profile, an API token and the password
+    `tests.factories.PASSWORD` (fields and options: `tests.factories.UserFactory`)."""
 
     def make(**fields: Any) -> User:
         return UserFactory(**fields)
@@ -78,17 +84,80 @@ def make_user(db: None) -> Callable[..., User]:
     return make
 
 
-def token_client(user: User) -> APIClient:
-    """An API client that authenticates as `user` with `Authorization: Token <key>`."""
-    token, _created = Token.objects.get_or_create(user=user)
+@pytest.fixture
+def make_person(make_user: MakeUser) -> MakePerson:
+    """`make_user` with the username first, as the realtime tests name their people:
+    `make_person("lena")`, `make_person("mira", moderator=True)`."""
+
+    def make(username: str | None = None, **fields: Any) -> User:
+        if username is not None:
+            fields["username"] = username
+        return make_user(**fields)
+
+    return make
+
+
+ApiAs = Callable[[User | None], APIClient]
+
+
+def token_client(user: User | None) -> APIClient:
+    """An API client that authenticates as `user` with `Authorization: Token <key>`
+    (None: anonymous)."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    if user is not None:
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
 
 
 @pytest.fixture
-def moderator(make_user: Callable[..., User]) -> User:
-    """A user in the group `moderators` (the group itself comes from accounts' post_migrate)."""
-    user = make_user(username="moderatorin")
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    return user
+def api_as() -> ApiAs:
+    """`token_client` as a fixture."""
+    return token_client
+
+
+@pytest.fixture
+def moderator(make_user: MakeUser) -> User:
+    """A user in the group `moderators`."""
+    return make_user(username="moderatorin", moderator=True)
+
+
+@pytest.fixture
+def ws_side_frames() -> frozenset[str]:
+    """The frame types `connect`'s clients set aside (tests/ws.py `Client`): presence and
+    typing, which tests about the room's log do not look at. tests/presence sees them."""
+    return SIDE_FRAMES
+
+
+@pytest.fixture
+def ws_nothing_timeout() -> float:
+    """How long `Client.nothing()` waits by default."""
+    return NOTHING_TIMEOUT
+
+
+@pytest_asyncio.fixture
+async def connect(
+    ws_side_frames: frozenset[str], ws_nothing_timeout: float
+) -> AsyncIterator[Connect]:
+    """Open websocket connections (token auth), each past its `hello`; the ones still open
+    are disconnected at the end of the test, before the hub stops."""
+    clients: list[Client] = []
+
+    async def open_connection(user: User) -> Client:
+        client = Client(
+            await open_socket(user),
+            user,
+            side_frames=ws_side_frames,
+            nothing_timeout=ws_nothing_timeout,
+        )
+        clients.append(client)
+        client.hello = await client.recv()
+        assert client.hello["type"] == "hello", client.hello
+        return client
+
+    yield open_connection
+    for client in reversed(clients):
+        if client.open:
+            # A test that timed out on a receive has already cancelled its application.
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await client.comm.disconnect(timeout=RECV_TIMEOUT)

@@ -162,12 +162,13 @@ def test_register_with_broken_json_is_a_400_with_detail(api_client: APIClient) -
 
 
 # --- POST auth/token/ --------------------------------------------------------------
+# The users here have no token yet (`token=None`), as after registering: the login makes it.
 
 
 def test_token_for_correct_credentials_is_the_users_token(
     api_client: APIClient, make_user: MakeUser
 ) -> None:
-    user = make_user(username="jonas")
+    user = make_user(username="jonas", token=None)
 
     response = api_client.post(TOKEN, {"username": "jonas", "password": PASSWORD}, format="json")
 
@@ -176,7 +177,7 @@ def test_token_for_correct_credentials_is_the_users_token(
 
 
 def test_token_is_the_same_on_each_login(api_client: APIClient, make_user: MakeUser) -> None:
-    make_user(username="jonas")
+    make_user(username="jonas", token=None)
     credentials = {"username": "jonas", "password": PASSWORD}
 
     first = api_client.post(TOKEN, credentials, format="json").json()["token"]
@@ -186,7 +187,7 @@ def test_token_is_the_same_on_each_login(api_client: APIClient, make_user: MakeU
 
 
 def test_token_works_as_api_authentication(api_client: APIClient, make_user: MakeUser) -> None:
-    make_user(username="jonas")
+    make_user(username="jonas", token=None)
     key = api_client.post(TOKEN, {"username": "jonas", "password": PASSWORD}, format="json").json()[
         "token"
     ]
@@ -202,7 +203,7 @@ def test_token_works_as_api_authentication(api_client: APIClient, make_user: Mak
 def test_token_with_wrong_password_is_a_400_with_detail(
     api_client: APIClient, make_user: MakeUser
 ) -> None:
-    make_user(username="jonas")
+    make_user(username="jonas", token=None)
 
     response = api_client.post(TOKEN, {"username": "jonas", "password": "falsch"}, format="json")
 
@@ -224,7 +225,7 @@ def test_token_for_an_unknown_user_says_the_same_as_a_wrong_password(
 
 
 def test_token_refuses_an_inactive_user(api_client: APIClient, make_user: MakeUser) -> None:
-    make_user(username="jonas", is_active=False)
+    make_user(username="jonas", is_active=False, token=None)
 
     response = api_client.post(TOKEN, {"username": "jonas", "password": PASSWORD}, format="json")
 

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from initiatives.models import Category, District, Initiative, Membership
 from rooms.models import Room
 from tests.conftest import token_client
-from tests.factories import InitiativeFactory
+from tests.factories import InitiativeFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def new_initiative(**overrides: Any) -> dict[str, Any]:
 
 
 def with_member(initiative: Initiative, user: User, role: str = "member") -> User:
-    Membership.objects.create(initiative=initiative, user=user, role=role)
+    MembershipFactory(initiative=initiative, user=user, role=role)
     return user
 
 

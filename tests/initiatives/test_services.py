@@ -13,7 +13,7 @@ from common.errors import DomainError
 from initiatives import services
 from initiatives.models import Category, Initiative, Membership
 from rooms.models import Room
-from tests.factories import InitiativeFactory
+from tests.factories import InitiativeFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -238,8 +238,8 @@ def test_update_refuses_fields_that_are_not_editable(make_user: MakeUser) -> Non
 def test_archive_closes_every_room_of_the_initiative_and_no_other(make_user: MakeUser) -> None:
     initiative = InitiativeFactory()
     other = InitiativeFactory()
-    Room.objects.create(initiative=initiative, title="Orga", members_only=True)
-    city_wide = Room.objects.create(initiative=None, title="Stadtplatz")
+    RoomFactory(initiative=initiative, title="Orga", members_only=True)
+    city_wide = RoomFactory(initiative=None, title="Stadtplatz")
 
     services.initiative_archive(user=initiative.created_by, initiative=initiative)
 

@@ -12,8 +12,9 @@ from accounts.models import Notification
 from moderation import selectors, services
 from moderation.models import Appeal, ModerationAction
 from rooms.models import Room
-from tests.moderation.conftest import ApiAs, Connect, post, realtime
-from tests.rooms.helpers import orm
+from tests.conftest import ApiAs
+from tests.moderation.conftest import post
+from tests.ws import Connect, orm, realtime
 
 APPEALS = "/api/moderation/appeals/"
 

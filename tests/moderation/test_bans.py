@@ -17,9 +17,9 @@ from moderation import selectors, services
 from moderation.models import Ban
 from rooms import selectors as room_selectors
 from rooms.models import Room
-from tests.factories import PASSWORD
-from tests.moderation.conftest import ApiAs, Connect, realtime
-from tests.rooms.helpers import RECV_TIMEOUT, Client, cid, open_socket, orm
+from tests.conftest import ApiAs
+from tests.factories import PASSWORD, RoomFactory
+from tests.ws import RECV_TIMEOUT, Client, Connect, cid, open_socket, orm, realtime
 
 BANS = "/api/moderation/bans/"
 
@@ -78,7 +78,7 @@ async def test_a_room_ban_ends_the_subscription_live_and_blocks_subscribing_agai
 async def test_an_initiative_ban_ends_every_room_of_the_initiative(
     connect: Connect, room: Room, initiative: Initiative, author: User, site_moderator: User
 ) -> None:
-    workshop = await orm(lambda: initiative.rooms.create(title="Werkstatt"))
+    workshop = await orm(RoomFactory, initiative=initiative, title="Werkstatt")
     socket = await connect(author)
     await socket.subscribe(room.pk)
     await socket.subscribe(workshop.pk)

@@ -13,8 +13,9 @@ from moderation.models import ModerationAction
 from rooms import selectors as room_selectors
 from rooms import services as room_services
 from rooms.models import Message, Room, RoomEvent
-from tests.moderation.conftest import ApiAs, Connect, post, realtime
-from tests.rooms.helpers import cid, orm
+from tests.conftest import ApiAs
+from tests.moderation.conftest import post
+from tests.ws import Connect, cid, orm, realtime
 
 HIDE = "/api/moderation/messages/{}/hide/"
 UNHIDE = "/api/moderation/messages/{}/unhide/"

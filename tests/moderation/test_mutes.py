@@ -17,8 +17,10 @@ from moderation.models import ModerationAction, Mute
 from rooms import selectors as room_selectors
 from rooms import services as room_services
 from rooms.models import Room
-from tests.moderation.conftest import ApiAs, Connect, mute, post, realtime
-from tests.rooms.helpers import cid, orm
+from tests.conftest import ApiAs
+from tests.factories import MuteFactory, RoomFactory
+from tests.moderation.conftest import post
+from tests.ws import Connect, cid, orm, realtime
 
 MUTES = "/api/moderation/mutes/"
 
@@ -107,7 +109,7 @@ def test_a_mute_refuses_edit_and_react_but_not_reading_or_taking_a_reaction_back
     own = post(author, room, "Tippfeler")
     other = post(member, room, "Guten Morgen")
     room_services.reaction_add(user=author, room_id=room.pk, message_id=other.pk, emoji="👍")
-    mute(author, room=room)
+    MuteFactory(user=author, room=room)
 
     with pytest.raises(DomainError) as edit:
         room_services.message_edit(
@@ -131,10 +133,10 @@ def test_mute_scopes_cover_what_they_name(
     city_room: Room,
     author: User,
 ) -> None:
-    workshop = initiative.rooms.create(title="Werkstatt")
+    workshop = RoomFactory(initiative=initiative, title="Werkstatt")
     elsewhere = other_initiative.rooms.get()
 
-    mute(author, room=room)
+    MuteFactory(user=author, room=room)
     assert [selectors.is_muted(author, r) for r in (room, workshop, elsewhere, city_room)] == [
         True,
         False,
@@ -142,7 +144,7 @@ def test_mute_scopes_cover_what_they_name(
         False,
     ]
     Mute.objects.all().delete()
-    mute(author, initiative=initiative)
+    MuteFactory(user=author, initiative=initiative)
     assert [selectors.is_muted(author, r) for r in (room, workshop, elsewhere, city_room)] == [
         True,
         True,
@@ -150,7 +152,7 @@ def test_mute_scopes_cover_what_they_name(
         False,
     ]
     Mute.objects.all().delete()
-    mute(author)
+    MuteFactory(user=author)
     assert [selectors.is_muted(author, r) for r in (room, workshop, elsewhere, city_room)] == [
         True,
         True,
@@ -164,7 +166,7 @@ def test_a_room_mute_in_a_city_wide_room_does_not_mute_other_city_wide_rooms(
     city_room: Room, author: User
 ) -> None:
     second = room_services.room_create(initiative=None, title="Fahrrad")
-    mute(author, room=city_room)
+    MuteFactory(user=author, room=city_room)
 
     assert (selectors.is_muted(author, city_room), selectors.is_muted(author, second)) == (
         True,
@@ -174,7 +176,7 @@ def test_a_room_mute_in_a_city_wide_room_does_not_mute_other_city_wide_rooms(
 
 @pytest.mark.django_db
 def test_you_in_shows_the_mute(room: Room, author: User) -> None:
-    item = mute(author, room=room, minutes=5)
+    item = MuteFactory(user=author, room=room, minutes=5)
 
     you = room_selectors.you_in(user=author, room=room)
 

@@ -12,8 +12,8 @@ from accounts.models import Notification
 from accounts.notifications import notification_create
 from moderation import services
 from moderation.services import restrictions
-from tests.moderation.conftest import ApiAs, Connect, realtime
-from tests.rooms.helpers import orm
+from tests.conftest import ApiAs
+from tests.ws import Connect, orm, realtime
 
 NOTIFICATIONS = "/api/notifications/"
 

@@ -18,9 +18,11 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient
 
 from moderation import services
-from moderation.models import ModerationAction, Report
+from moderation.models import ModerationAction
 from rooms.models import Message, Room
-from tests.moderation.conftest import ROLES, ApiAs, ban, mute, post
+from tests.conftest import ApiAs
+from tests.factories import BanFactory, MuteFactory, ReportFactory
+from tests.moderation.conftest import ROLES, post
 
 pytestmark = pytest.mark.django_db
 
@@ -65,23 +67,23 @@ def _restrict(kind: str) -> Act:
 
 
 def _unmute(api: APIClient, w: World) -> Response:
-    item = mute(w.author, room=w.room, by=w.lead)
+    item = MuteFactory(user=w.author, room=w.room, created_by=w.lead)
     return api.delete(f"/api/moderation/mutes/{item.pk}/")
 
 
 def _unban(api: APIClient, w: World) -> Response:
-    item = ban(w.author, room=w.room, by=w.moderator)
+    item = BanFactory(user=w.author, room=w.room, created_by=w.moderator)
     return api.delete(f"/api/moderation/bans/{item.pk}/")
 
 
 def _queue(api: APIClient, w: World) -> Response:
-    Report.objects.create(message=w.message, reporter=w.lead, reason="spam")
+    ReportFactory(message=w.message, reporter=w.lead)
     return api.get("/api/moderation/queue/")
 
 
 def _resolve(action: str) -> Act:
     def act(api: APIClient, w: World) -> Response:
-        Report.objects.create(message=w.message, reporter=w.moderator, reason="spam")
+        ReportFactory(message=w.message, reporter=w.moderator)
         return api.post(
             f"/api/moderation/queue/{w.message.pk}/resolve/", {"action": action}, format="json"
         )
@@ -220,7 +222,7 @@ def test_a_lead_cannot_undo_what_a_site_moderator_did(
 ) -> None:
     message = post(author, room)
     services.message_hide(actor=site_moderator, message_id=message.pk, reason="Spam")
-    by_moderator = mute(author, room=room, by=site_moderator)
+    by_moderator = MuteFactory(user=author, room=room, created_by=site_moderator)
 
     unhide = api_as(lead).post(f"/api/moderation/messages/{message.pk}/unhide/", {})
     unmute = api_as(lead).delete(f"/api/moderation/mutes/{by_moderator.pk}/")

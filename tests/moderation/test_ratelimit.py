@@ -19,9 +19,10 @@ from common.errors import DomainError
 from common.throttles import AnonThrottle, UserThrottle
 from rooms import services as room_services
 from rooms.models import Message, Room
+from tests.conftest import ApiAs
 from tests.factories import PASSWORD
-from tests.moderation.conftest import ApiAs, Connect, post, realtime
-from tests.rooms.helpers import cid, orm
+from tests.moderation.conftest import post
+from tests.ws import Connect, cid, orm, realtime
 
 T0 = 3000.5  # half a second into a bucket (buckets are 3 s)
 

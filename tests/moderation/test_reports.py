@@ -14,7 +14,8 @@ from initiatives.models import Initiative, Membership
 from moderation import selectors, services
 from moderation.models import ModerationAction, Report
 from rooms.models import Message, Room, RoomEvent
-from tests.moderation.conftest import ApiAs, MakePerson, join, post
+from tests.conftest import ApiAs, MakePerson
+from tests.moderation.conftest import join, post
 
 pytestmark = pytest.mark.django_db
 

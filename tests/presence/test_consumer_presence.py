@@ -13,17 +13,10 @@ from django.contrib.auth.models import User
 from presence import store as store_module
 from presence.services import get_keeper
 from rooms.models import Room
-from tests.presence.conftest import (
-    AFTER_GRACE,
-    FAST_SWEEP,
-    FAST_TTL,
-    GRACE,
-    Connect,
-    MakePerson,
-    public,
-    realtime,
-)
-from tests.rooms.helpers import orm
+from tests.conftest import MakePerson
+from tests.factories import RoomFactory
+from tests.presence.conftest import AFTER_GRACE, FAST_SWEEP, FAST_TTL, GRACE, public
+from tests.ws import Connect, orm, realtime
 
 pytestmark = realtime
 
@@ -127,7 +120,7 @@ async def test_idle_and_active_are_announced_only_when_real(
 async def test_a_status_applies_to_every_room_of_the_connection(
     connect: Connect, city_room: Room, lena: User, jonas: User
 ) -> None:
-    second = await orm(Room.objects.create, title="Zweiter Raum")
+    second = await orm(RoomFactory, title="Zweiter Raum")
     a, b = await two_in_the_room(connect, city_room, lena, jonas)
     await a.subscribe(second.pk)
     await b.subscribe(second.pk)

@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 
 from rooms import services as room_services
 from rooms.models import Room
-from tests.presence.conftest import Connect, public, realtime
-from tests.rooms.helpers import orm
+from tests.presence.conftest import public
+from tests.ws import Connect, orm, realtime
 
 pytestmark = realtime
 

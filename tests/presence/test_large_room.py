@@ -9,7 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from rooms.models import Room
-from tests.presence.conftest import AFTER_GRACE, Connect, public, realtime
+from tests.presence.conftest import AFTER_GRACE, public
+from tests.ws import Connect, realtime
 
 pytestmark = realtime
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
-from accounts.selectors import MODERATORS_GROUP
 from moderation.services.restrictions import member_ban, member_mute
 from rooms.models import Room
-from tests.presence.conftest import AFTER_GRACE, Connect, MakePerson, public, realtime
-from tests.rooms.helpers import orm
+from tests.conftest import MakePerson
+from tests.presence.conftest import AFTER_GRACE, public
+from tests.ws import Connect, orm, realtime
 
 pytestmark = realtime
 
@@ -20,9 +20,7 @@ pytestmark = realtime
 @pytest.fixture
 def mira(make_person: MakePerson) -> User:
     """A site moderator."""
-    user = make_person("mira")
-    user.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
-    return user
+    return make_person("mira", moderator=True)
 
 
 async def two_in_the_room(connect: Connect, room: Room, lena: User, jonas: User):

@@ -8,14 +8,14 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
 from rooms.models import Room
-from tests.presence.conftest import AFTER_GRACE, Connect, public, realtime
-from tests.rooms.helpers import orm
+from tests.conftest import token_client
+from tests.presence.conftest import AFTER_GRACE, public
+from tests.ws import Connect, orm, realtime
 
 pytestmark = realtime
 
@@ -24,16 +24,10 @@ def presence_url(room_id: int) -> str:
     return f"/api/rooms/{room_id}/presence/"
 
 
-def api_as(user: User) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=user).key}")
-    return client
-
-
 def get_presence(user: User, room_id: int) -> tuple[int, Any]:
     """The REST call as a browser makes it: Django runs the sync view in a thread of the
     server's event loop (here the test's), where the keeper lives."""
-    response = api_as(user).get(presence_url(room_id))
+    response = token_client(user).get(presence_url(room_id))
     return response.status_code, response.json()
 
 
@@ -238,10 +232,10 @@ def test_rest_access_rules(
         (otto, private_room, 403),
         (otto, open_room, 200),
     ]:
-        response = api_as(user).get(presence_url(room.pk))
+        response = token_client(user).get(presence_url(room.pk))
         assert response.status_code == expected, (user, room, response.content)
         if expected == 200:
             assert response.json() == {"room": room.pk, "presence": []}
-    assert api_as(otto).get(presence_url(999_999)).status_code == 404
-    assert api_as(lena).get(presence_url(999_999)).status_code == 404
+    assert token_client(otto).get(presence_url(999_999)).status_code == 404
+    assert token_client(lena).get(presence_url(999_999)).status_code == 404
     assert APIClient().get(presence_url(open_room.pk)).status_code == 401

@@ -3,7 +3,6 @@ rooms, history pages, posting as a bot would, threads."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,11 +13,12 @@ from rest_framework.test import APIClient
 from initiatives.models import Initiative
 from rooms import services
 from rooms.models import Message, Room, RoomEvent
-from tests.rooms.helpers import MESSAGE_FIELDS, cid, post, post_many
+from tests.conftest import ApiAs
+from tests.rooms.helpers import MESSAGE_FIELDS, post, post_many
+from tests.ws import cid
 
 pytestmark = pytest.mark.django_db
 
-ApiAs = Callable[[User], APIClient]
 ROOM_FIELDS = {
     "id",
     "title",

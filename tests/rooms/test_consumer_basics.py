@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 import pytest
 from channels.testing import WebsocketCommunicator
@@ -14,8 +13,9 @@ from collab.asgi import application
 from presence.services import get_keeper
 from realtime.hub import get_hub
 from rooms.models import Room
-from tests.rooms.conftest import Connect
-from tests.rooms.helpers import USER_FIELDS, cid, orm, realtime
+from tests.conftest import MakePerson
+from tests.rooms.helpers import USER_FIELDS
+from tests.ws import Connect, cid, orm, realtime
 
 pytestmark = realtime
 
@@ -213,8 +213,32 @@ async def test_ids_out_of_the_database_range_are_not_found(
     await client.alive()
 
 
+async def test_a_room_id_too_long_for_a_group_name_is_not_found_without_a_trace(
+    connect: Connect, lead: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A room's channel-layer group is named after its id and must stay under 100
+    # characters: an id that long was joined before it was looked up (`unavailable` and
+    # three tracebacks). Ids are checked first now (common.validation.clean_id).
+    client = await connect(lead)
+    huge = int("9" * 95)
+
+    with caplog.at_level(logging.WARNING):
+        for frame in [
+            {"type": "subscribe", "room": huge},
+            {"type": "subscribe", "room": huge, "since": 0},
+            {"type": "typing", "room": huge},
+            {"type": "read", "room": huge, "seq": 1},
+        ]:
+            assert (await client.error(frame))["code"] == "not_found", frame
+        unsubscribed = await client.request({"type": "unsubscribe", "room": huge})
+        assert unsubscribed == {"type": "unsubscribed", "room": huge, "reason": "requested"}
+        await client.alive()
+
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
 async def test_error_detail_follows_the_users_language(
-    connect: Connect, make_person: Any, room: Room
+    connect: Connect, make_person: MakePerson, room: Room
 ) -> None:
     english = await orm(make_person, "eve")
     await orm(_set_language, english, "en")

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from rooms import services
 from rooms.models import Message, Reaction, ReadState, Revision, Room, RoomEvent
-from tests.rooms.conftest import Connect
-from tests.rooms.helpers import MESSAGE_FIELDS, Client, cid, orm, post, post_many, realtime
+from tests.rooms.helpers import MESSAGE_FIELDS, post, post_many
+from tests.ws import Client, Connect, cid, orm, realtime
 
 pytestmark = realtime
 

@@ -19,8 +19,8 @@ from realtime.messages import Control, Recheck, Unsubscribe, room_control, room_
 from rooms import async_services, services
 from rooms.models import Message, Room, RoomEvent
 from rooms.rendering import message_variants
-from tests.rooms.conftest import Connect
-from tests.rooms.helpers import Client, cid, orm, post, realtime
+from tests.rooms.helpers import post
+from tests.ws import Client, Connect, cid, orm, realtime
 
 pytestmark = realtime
 

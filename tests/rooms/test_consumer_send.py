@@ -9,8 +9,8 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from rooms.models import Message, Room, RoomEvent
-from tests.rooms.conftest import Connect
-from tests.rooms.helpers import MESSAGE_FIELDS, cid, committed, orm, post, realtime
+from tests.rooms.helpers import MESSAGE_FIELDS, committed, post
+from tests.ws import Connect, cid, orm, realtime
 
 pytestmark = realtime
 

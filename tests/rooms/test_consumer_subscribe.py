@@ -9,17 +9,14 @@ from django.contrib.auth.models import User
 
 from rooms import services
 from rooms.models import Message, Reaction, Room, RoomEvent
-from tests.rooms.conftest import Connect
 from tests.rooms.helpers import (
     MESSAGE_FIELDS,
     REPLAY_ITEM_FIELDS,
     SUBSCRIBED_FIELDS,
-    cid,
-    orm,
     post,
     post_many,
-    realtime,
 )
+from tests.ws import Connect, cid, orm, realtime
 
 pytestmark = realtime
 

@@ -19,7 +19,7 @@ from initiatives.models import Initiative
 from moderation import services as moderation_services
 from rooms import grants, services
 from rooms.models import Message, Room
-from tests.rooms.helpers import cid
+from tests.ws import cid
 
 pytestmark = pytest.mark.django_db
 

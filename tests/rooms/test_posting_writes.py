@@ -13,7 +13,8 @@ from common.errors import DomainError
 from rooms import selectors, services
 from rooms.models import Message, Room, RoomEvent
 from rooms.services import events
-from tests.rooms.helpers import cid, realtime
+from tests.factories import RoomFactory
+from tests.ws import cid, realtime
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def test_replies_count_in_their_root_and_log_in_seq_order(member: User, room: Ro
 def test_a_post_to_a_room_deleted_since_its_check_is_not_found_and_writes_nothing(
     member: User,
 ) -> None:
-    gone = Room.objects.create(title="Gleich weg")
+    gone = RoomFactory(title="Gleich weg")
     message = Message(room_id=gone.pk, author=member, body="x", html="<p>x</p>", client_id=cid())
     Room.objects.filter(pk=gone.pk).delete()
 

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from rooms import services
 from rooms.models import Message, Room, RoomEvent
 from rooms.services import events
-from tests.rooms.conftest import MakePerson
-from tests.rooms.helpers import cid, realtime
+from tests.conftest import MakePerson
+from tests.ws import cid, realtime
 
 pytestmark = realtime
 
