@@ -12,13 +12,13 @@ class RoomsConfig(AppConfig):
 
         from initiatives import lifecycle
         from initiatives.models import Initiative, Membership
-        from realtime import hub
+        from realtime import streams
         from rooms import grants
         from rooms.models import Room
         from rooms.providers import InitiativeRooms, RoomLogReader
 
         # The packages beneath call up into rooms through their slots (rooms/providers.py).
-        hub.room_log.plug(RoomLogReader())
+        streams.room_log.plug(RoomLogReader())
         lifecycle.listener.plug(InitiativeRooms())
         # What can take away the right to post (rooms/grants.py); bans and mutes are
         # connected by moderation, which builds on rooms.

@@ -18,7 +18,8 @@ from django.contrib.auth.models import User
 from accounts.selectors import PublicUser
 from presence.services import PresenceKeeper, get_keeper
 from realtime.connection import Connection
-from realtime.hub import Event, Hub, get_hub
+from realtime.hub import Hub, get_hub
+from realtime.streams import Event
 from realtime.websocket import SharedText
 from rooms import async_services, frames
 

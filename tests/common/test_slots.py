@@ -10,7 +10,7 @@ from accounts import restrictions as account_restrictions
 from common.slots import Slot
 from initiatives import lifecycle
 from moderation.providers import AccountRestrictions, RoomRestrictions
-from realtime import hub
+from realtime import streams
 from rooms import restrictions as room_restrictions
 from rooms.providers import InitiativeRooms, RoomLogReader
 
@@ -34,7 +34,7 @@ def test_an_empty_slot_names_itself_when_asked() -> None:
 def test_every_slot_is_filled_by_its_app_once_django_is_ready() -> None:
     # The apps' ready() ran for the test session (pytest-django): each lower package
     # asks the app above it, never its default.
-    assert isinstance(hub.room_log.get(), RoomLogReader)
+    assert isinstance(streams.room_log.get(), RoomLogReader)
     assert isinstance(lifecycle.listener.get(), InitiativeRooms)
     assert isinstance(room_restrictions.restrictions.get(), RoomRestrictions)
     assert isinstance(account_restrictions.restrictions.get(), AccountRestrictions)

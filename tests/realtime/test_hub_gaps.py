@@ -1,4 +1,4 @@
-"""The fan-out's gap wait (realtime.hub.RoomStream): an event that overtook the one
+"""The fan-out's gap wait (realtime.streams.RoomStream): an event that overtook the one
 before it waits up to GAP_WAIT_SECONDS for it, counted from when that gap opened,
 before the room's log is read. Events overtake each other all the time under load
 (two posting threads, two workers), and nearly always the missing one comes a few
@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from realtime import hub
-from realtime.hub import RoomStream
+from realtime import streams
 from realtime.messages import room_event
+from realtime.streams import RoomStream
 
 ROOM = 7
 WAIT = 0.2
@@ -26,7 +26,7 @@ def _event(seq: int) -> dict[str, Any]:
 @pytest.fixture
 def log_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
     """The stream's reads of the room's log, as (after, upto); the log has every event."""
-    monkeypatch.setattr(hub, "GAP_WAIT_SECONDS", WAIT)
+    monkeypatch.setattr(streams, "GAP_WAIT_SECONDS", WAIT)
     reads: list[tuple[int, int]] = []
 
     async def fetch(*, room_id: int, after: int, upto: int) -> list[dict[str, Any]]:
@@ -34,7 +34,7 @@ def log_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
         reads.append((after, upto))
         return [_event(seq) for seq in range(after + 1, upto + 1)]
 
-    monkeypatch.setattr(hub, "_fetch_logged", fetch)
+    monkeypatch.setattr(streams, "_fetch_logged", fetch)
     return reads
 
 

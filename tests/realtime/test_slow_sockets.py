@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from realtime import connection
-from realtime.hub import Event, RoomStream
 from realtime.messages import room_event
+from realtime.streams import Event, RoomStream
 from rooms.consumers import ProtocolConsumer
 from rooms.subscriptions import Subscription
 
