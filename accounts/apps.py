@@ -13,15 +13,15 @@ class AccountsConfig(AppConfig):
 
         from accounts.services import (
             moderators_group_ensure,
-            sockets_close_when_deactivated,
+            sockets_follow_account,
             sockets_refresh_role,
         )
 
         post_migrate.connect(moderators_group_ensure, dispatch_uid="moderators_group_ensure")
         post_save.connect(
-            sockets_close_when_deactivated,
+            sockets_follow_account,
             sender=settings.AUTH_USER_MODEL,
-            dispatch_uid="sockets_close_when_deactivated",
+            dispatch_uid="sockets_follow_account",
         )
         m2m_changed.connect(
             sockets_refresh_role, sender=User.groups.through, dispatch_uid="sockets_refresh_role"

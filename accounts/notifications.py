@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import Notification
 from common.errors import not_found
 from common.times import iso
-from common.validation import MAX_ID
+from common.validation import clean_id
 from realtime import publish
 
 TEXT_MAX = 500
@@ -72,8 +72,7 @@ def notification_list(*, user: User) -> QuerySet[Notification]:
 
 def notification_mark_read(*, user: User, notification_id: int) -> Notification:
     """Mark one of the user's notifications read (again: changes nothing)."""
-    if not 0 < notification_id <= MAX_ID:
-        raise not_found()
+    notification_id = clean_id(notification_id, field="id")
     notification = Notification.objects.filter(user=user, pk=notification_id).first()
     if notification is None:
         raise not_found()

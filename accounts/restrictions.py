@@ -3,7 +3,7 @@
 `moderation` sits above `accounts` (docs/architecture.md), yet signing in, with a
 password or a token, and the websocket handshake must refuse a globally banned
 user. The question is asked here, of `restrictions`; moderation plugs its answer in
-when its app is ready (moderation/providers.py). Until then nobody is refused.
+when its app is ready (moderation/providers.py).
 """
 
 from __future__ import annotations
@@ -22,12 +22,7 @@ class Restrictions(Protocol):
         """Why `user` may not sign in, as a sentence for them; None if they may."""
 
 
-class Unrestricted:
-    def sign_in_refusal(self, user: AnyUser) -> str | None:
-        return None
-
-
-restrictions: Slot[Restrictions] = Slot("accounts.restrictions.restrictions", Unrestricted())
+restrictions: Slot[Restrictions] = Slot("accounts.restrictions.restrictions")
 
 
 def sign_in_refusal(user: AnyUser) -> str | None:

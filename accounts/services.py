@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,11 +15,11 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Profile
 from accounts.restrictions import sign_in_refusal
-from accounts.selectors import users_of_group_change
+from accounts.selectors import MODERATORS_GROUP, users_of_group_change
 from common import ratelimit
 from common.errors import DomainError
 from realtime import publish
-from realtime.messages import Close, RefreshRole
+from realtime.messages import CLOSE_BLOCKED, Close, RefreshRole
 
 
 def user_register(*, username: str, email: str, password: str, display_name: str = "") -> User:
@@ -94,25 +94,23 @@ def moderators_group_ensure(**_signal_kwargs: Any) -> None:
     Runs after every migrate (permissions exist only then), so every installation
     has the role, not only the demo.
     """
-    from django.contrib.auth.models import Group, Permission
-
-    from accounts.selectors import MODERATORS_GROUP
-
     group, _created = Group.objects.get_or_create(name=MODERATORS_GROUP)
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=MODERATED_APPS))
 
 
-CLOSE_DEACTIVATED = 4403  # PROTOCOL.md: deactivated or banned globally while connected
-
-
-def sockets_close_when_deactivated(
-    *, instance: User, created: bool = False, **_signal_kwargs: Any
+def sockets_follow_account(
+    *, instance: User, created: bool = False, update_fields: Any = None, **_signal_kwargs: Any
 ) -> None:
-    """post_save of User: an account switched off (admin, `is_active = False`) loses its
-    open websockets at once, on every worker, not only at its next handshake."""
-    if created or instance.is_active:
+    """post_save of User, live on every worker: an account switched off (admin,
+    `is_active = False`) loses its open websockets at once, not only at its next
+    handshake; one whose superuser flag may have changed (a superuser is a moderator)
+    has its role read again."""
+    if created:
         return
-    publish.user_control_on_commit(user_id=instance.pk, control=Close(code=CLOSE_DEACTIVATED))
+    if not instance.is_active:
+        publish.user_control_on_commit(user_id=instance.pk, control=Close(code=CLOSE_BLOCKED))
+    elif update_fields is None or "is_superuser" in update_fields:
+        publish.user_control_on_commit(user_id=instance.pk, control=RefreshRole())
 
 
 def sockets_refresh_role(
@@ -120,7 +118,17 @@ def sockets_refresh_role(
 ) -> None:
     """m2m_changed of `User.groups`: someone who joins or leaves the group `moderators`
     sees hidden text in their open connections, or stops seeing it, at once."""
+    if not _concerns_moderators(instance=instance, reverse=reverse, pk_set=pk_set):
+        return
     for user_id in users_of_group_change(
         instance=instance, action=action, reverse=reverse, pk_set=pk_set
     ):
         publish.user_control_on_commit(user_id=user_id, control=RefreshRole())
+
+
+def _concerns_moderators(*, instance: Any, reverse: bool, pk_set: Any) -> bool:
+    if reverse:  # `group.user_set`: the group is `instance`
+        return bool(instance.name == MODERATORS_GROUP)
+    if pk_set is None:  # `user.groups.clear()` does not say which groups
+        return True
+    return Group.objects.filter(pk__in=pk_set, name=MODERATORS_GROUP).exists()

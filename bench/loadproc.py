@@ -41,7 +41,7 @@ def raise_nofile() -> None:
             return
 
 
-EVENT_PREFIX = b'{"type":"event",'  # ours (realtime/publish.py encodes compactly)
+EVENT_PREFIX = b'{"type":"event",'  # ours (realtime/messages.py encodes compactly)
 ECHO_PREFIXES = (b'{"type": "send"', b'{"type":"send"')  # the ceiling's and the floor's
 
 

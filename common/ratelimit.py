@@ -116,15 +116,6 @@ def _post_retry_after(
     return max(1, math.ceil((indexes[-1] + span + 1) * BUCKET_SECONDS - now))
 
 
-def post_rate_reset(user_id: int) -> None:
-    """Forget a user's recent posts (an admin lifting the limit for someone)."""
-    current = int(_now() // BUCKET_SECONDS)
-    span = math.ceil(int(settings.KLIMA["POST_RATE_WINDOW_SECONDS"]) / BUCKET_SECONDS)
-    cache.delete_many(
-        [f"{KEY_PREFIX}:post:{user_id}:{i}" for i in range(current - span, current + 1)]
-    )
-
-
 # --- sign-in -------------------------------------------------------------------
 
 

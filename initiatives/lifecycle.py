@@ -27,17 +27,4 @@ class InitiativeListener(Protocol):
         """The user left the initiative or was removed from it."""
 
 
-class Nobody:
-    """No app listens: the default until one plugs itself in."""
-
-    def initiative_created(self, initiative: Initiative) -> None:
-        return None
-
-    def initiative_archived(self, initiative: Initiative) -> None:
-        return None
-
-    def membership_ended(self, initiative: Initiative, user_id: int) -> None:
-        return None
-
-
-listener: Slot[InitiativeListener] = Slot("initiatives.lifecycle.listener", Nobody())
+listener: Slot[InitiativeListener] = Slot("initiatives.lifecycle.listener")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from common.errors import not_found
-from common.validation import MAX_ID
+from common.validation import clean_id
 from initiatives.models import Category, District, Initiative, Membership
 
 
@@ -47,10 +47,8 @@ def membership_list(*, initiative: Initiative) -> QuerySet[Membership]:
 
 
 def access_membership(*, initiative: Initiative, user_id: int) -> Membership:
-    if not 0 < user_id <= MAX_ID:
-        raise not_found()
     try:
-        return membership_list(initiative=initiative).get(user_id=user_id)
+        return membership_list(initiative=initiative).get(user_id=clean_id(user_id, field="user"))
     except Membership.DoesNotExist:
         raise not_found() from None
 

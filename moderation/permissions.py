@@ -87,11 +87,6 @@ def can_view_log(user: AnyUser) -> bool:
     return can_view_queue(user)
 
 
-def can_list_restrictions(user: AnyUser) -> bool:
-    """Everyone signed in may list mutes and bans: their own, or those they oversee."""
-    return user.is_authenticated and user.is_active
-
-
 def can_decide_appeal(user: AnyUser) -> bool:
     return is_moderator(user)
 

@@ -38,13 +38,6 @@ class Scope:
             return self.room.initiative
         return self.initiative
 
-    def as_json(self) -> ScopeJSON:
-        if self.room is not None:
-            return {"room": self.room.pk}
-        if self.initiative is not None:
-            return {"initiative": self.initiative.pk}
-        return "global"
-
     def room_ids(self) -> list[int]:
         """The rooms this scope covers (empty for global: every room)."""
         if self.room is not None:

@@ -18,7 +18,7 @@ messages. The hub's channel is a general channel (no `!`), so messages carry no
 channels-redis keeps in a backup set while a message is handled (so that a
 cancelled `receive()` puts it back) is left out: the hub's receive is cancelled
 only when the worker stops, and a room event that does not arrive is read from
-the room's log (realtime/hub.py). Redis 7.0 or newer (BZMPOP) and one Redis host
+the room's log (realtime/streams.py). Redis 7.0 or newer (BZMPOP) and one Redis host
 (no sharding) are required. The subclass uses channels-redis's own helpers
 (`connection`, `_group_key`, `serialize`), so
 pyproject.toml pins channels-redis to the 4.3 line it was written against.

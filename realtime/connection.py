@@ -15,7 +15,7 @@ the protocol; here is everything between it and the socket:
   go behind what waits in the outbox, so an `unsubscribed` follows the `moderation`
   frame that explains it and 4403 follows both.
 - Flood control. A client told `rate_limited` FLOOD_REFUSALS times within
-  FLOOD_WINDOW_SECONDS is closed with 4429 (`flooding`).
+  FLOOD_WINDOW_SECONDS is closed with 4429 (`refused_too_often`).
 - No channel of its own. The process's hub (realtime/hub.py) receives for every
   connection, so channels' per-consumer channel, its receive task and its database
   round trip before every frame are switched off (`__call__`, `dispatch`): each
@@ -25,7 +25,6 @@ the protocol; here is everything between it and the socket:
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -37,11 +36,11 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from common.validation import is_int
 from realtime.inorder import InOrder
+from realtime.messages import CLOSE_TOO_SLOW, encode
 from realtime.websocket import SHARED_FRAMES, SharedText
 
 logger = logging.getLogger(__name__)
 
-CLOSE_FLOODING = 4429
 # A client told `rate_limited` this often within FLOOD_WINDOW_SECONDS is closed.
 FLOOD_REFUSALS = 10
 FLOOD_WINDOW_SECONDS = 30.0
@@ -49,7 +48,6 @@ FLOOD_WINDOW_SECONDS = 30.0
 # holds a reference to text shared by all recipients; beyond the limit the connection
 # is dropped and the client catches up with `since` when it reconnects.
 OUTBOX_LIMIT = 10_000
-CLOSE_TOO_SLOW = 1013  # "try again later"; only where the server can still send it
 
 # What waits in the outbox, with the room it belongs to (None: none): a frame, or the
 # code of a close that must follow the frames before it.
@@ -70,7 +68,8 @@ class Connection(AsyncWebsocketConsumer):
         # Under uvicorn: write a frame the hub built once; drop the TCP connection.
         self.write_shared: Callable[[bytes], bool] | None = None
         self.abort: Callable[[], None] | None = None
-        self.refusals: list[float] = []  # when the client was told `rate_limited`
+        # When the client was told `rate_limited` (a tuple: no list per idle connection).
+        self.refusals: tuple[float, ...] = ()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """channels' `__call__` for a consumer without a channel of its own: one plain
@@ -98,11 +97,12 @@ class Connection(AsyncWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
-    def flooding(self) -> bool:
-        """Count a `rate_limited` refusal; True once the client ignored too many of them."""
+    def refused_too_often(self) -> bool:
+        """Count one `rate_limited` refusal; True once the client has ignored too many
+        of them (then it is closed with CLOSE_FLOODING)."""
         now = asyncio.get_running_loop().time()
-        self.refusals = [t for t in self.refusals if now - t < FLOOD_WINDOW_SECONDS]
-        self.refusals.append(now)
+        recent = tuple(t for t in self.refusals if now - t < FLOOD_WINDOW_SECONDS)
+        self.refusals = (*recent, now)
         return len(self.refusals) >= FLOOD_REFUSALS
 
     # --- the write path -------------------------------------------------------------
@@ -151,7 +151,7 @@ class Connection(AsyncWebsocketConsumer):
     async def send_frame(self, frame: dict[str, Any]) -> None:
         """A frame for this connection only (replies, errors), after whatever of the
         hub's frames still waits for the socket."""
-        text = json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+        text = encode(frame)
         if self.outbox.busy:
             self.outbox.add((None, SharedText(text)))
         else:

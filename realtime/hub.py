@@ -161,7 +161,7 @@ class Hub:
             for subscriber in list(self.users.get(int(message.get("user", 0)), ())):
                 await subscriber.control(control)
         elif kind == "room.control":
-            control = control_of(message["action"])
+            control = control_of(message["action"], room=int(message["room"]))
             stream = self.rooms.get(int(message["room"]))
             for subscriber in list(stream.subscribers if stream else ()):
                 await subscriber.control(control)

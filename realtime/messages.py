@@ -19,13 +19,20 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
 
+# --- close codes (PROTOCOL.md, Errors) ------------------------------------------------
+
+CLOSE_UNAUTHENTICATED = 4401  # nobody could be identified at the handshake
+CLOSE_BLOCKED = 4403  # banned site-wide, or the account deactivated, while connected
+CLOSE_FLOODING = 4429  # kept sending after `rate_limited`
+CLOSE_TOO_SLOW = 1013  # "try again later": the client does not read what it is sent
+
 # --- controls ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Close:
-    """Close every connection of the user with `code` (4403: banned site-wide or
-    deactivated), after the frames that wait for each socket."""
+    """Close every connection of the user with `code` (CLOSE_BLOCKED), after the frames
+    that wait for each socket."""
 
     code: int
 
@@ -65,18 +72,24 @@ def control_data(control: Control) -> dict[str, Any]:
     return {"do": "refresh_role"}
 
 
-def control_of(data: dict[str, Any]) -> Control:
-    """The control a channel-layer message carries (the inverse of `control_data`)."""
+def control_of(data: dict[str, Any], *, room: int | None = None) -> Control:
+    """The control a channel-layer message carries (the inverse of `control_data`);
+    `room`: the room a room control was sent to.
+
+    During a rolling update, workers of the release before this one still send the
+    shapes they knew (a room's recheck without its room, `refresh`); they are read as
+    what they meant."""
     do = data.get("do")
     if do == "close":
         return Close(code=int(data["code"]))
     if do == "unsubscribe":
         return Unsubscribe(room=int(data["room"]), reason=data["reason"])
-    if do == "recheck":
-        return Recheck(room=int(data["room"]))
-    if do == "refresh_role":
+    recheck_room = data.get("room", room)
+    if do == "recheck" and recheck_room is not None:
+        return Recheck(room=int(recheck_room))
+    if do in ("refresh_role", "refresh"):
         return RefreshRole()
-    raise ValueError(f"unknown control {do!r}")
+    raise ValueError(f"unknown control {data!r}")
 
 
 # --- channel-layer messages ----------------------------------------------------------

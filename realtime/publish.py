@@ -4,7 +4,7 @@ Services call these functions inside their transaction; the frame is encoded
 once, here, and handed to the channel layer only after the commit
 (`transaction.on_commit`), so no client ever sees an event that was rolled back.
 A publish that fails is logged and dropped: the event is in the room's log, and
-the fan-out (realtime/hub.py) or the client's `since` fills the gap from there.
+the fan-out (realtime/streams.py) or the client's `since` fills the gap from there.
 
 Groups: `room.<id>` and `user.<id>`; each worker process joins a group once
 (realtime/hub.py), so one publish costs one channel-layer message per process.

@@ -20,7 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import current_user
-from common.validation import MAX_ID
+from common.errors import DomainError
+from common.validation import MAX_ID, clean_int
 from initiatives.selectors import access_initiative
 from presence.services import Snapshot, get_keeper
 from rooms import permissions as rules
@@ -153,16 +154,19 @@ class InitiativeRoomsView(APIView):
 
 
 def _int_param(request: Request, name: str, *, minimum: int = 0) -> int | None:
+    """A whole-number query parameter (absent or empty: None), checked as every integer
+    is (common.validation); a 400 naming the parameter otherwise."""
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return None
     try:
-        value = int(raw)
+        value: Any = int(raw)
     except ValueError:
-        value = minimum - 1
-    if not minimum <= value <= MAX_ID:
-        raise ValidationError({name: [_("Muss eine ganze Zahl ab %(n)d sein.") % {"n": minimum}]})
-    return value
+        value = raw
+    try:
+        return clean_int(value, field=name, minimum=minimum, maximum=MAX_ID)
+    except DomainError as error:
+        raise ValidationError({name: [error.detail]}) from None
 
 
 class MessagesView(APIView):

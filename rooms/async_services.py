@@ -10,14 +10,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from accounts import selectors as account_selectors
 from realtime.db import DatabaseThreads, db_async
-from rooms import restrictions, selectors, services
+from rooms import permissions, restrictions, selectors, services
 
 # Posts wait side by side in threads of their own on PostgreSQL (realtime.db).
 posting_threads = DatabaseThreads(settings.KLIMA["POSTING_THREADS"])
 
-is_moderator = db_async(account_selectors.is_moderator)
+sees_hidden_content = db_async(permissions.sees_hidden_content)
 subscription_snapshot = db_async(selectors.subscription_snapshot)
 message_post = posting_threads.wrap(services.message_post)
 message_edit = db_async(services.message_edit)

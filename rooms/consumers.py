@@ -19,16 +19,22 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import public_user, user_language
 from common.errors import DomainError
-from common.validation import clean_id, clean_int, clean_optional_id
+from common.validation import clean_id, clean_int
 from presence.conf import presence_setting
-from realtime.connection import CLOSE_FLOODING
-from realtime.messages import Close, Control, Recheck, RefreshRole, Unsubscribe
+from realtime.messages import (
+    CLOSE_FLOODING,
+    CLOSE_UNAUTHENTICATED,
+    Close,
+    Control,
+    Recheck,
+    RefreshRole,
+    Unsubscribe,
+)
 from rooms import async_services, frames
 from rooms.subscriptions import SubscribingConnection
 
 logger = logging.getLogger(__name__)
 
-CLOSE_UNAUTHENTICATED = 4401
 PROTOCOL_VERSION = 1
 
 
@@ -51,7 +57,7 @@ class ProtocolConsumer(SubscribingConnection):
         self.user, self.user_id = user, user.pk
         self.public_user = public_user(user)
         self.language = user_language(user) or "de"
-        self.sees_hidden = await async_services.is_moderator(user)
+        self.sees_hidden = await async_services.sees_hidden_content(user)
         await self.hub.join_user(user.pk, self)
         await self.send_frame(
             frames.hello(
@@ -86,7 +92,7 @@ class ProtocolConsumer(SubscribingConnection):
                 await handler(self, frame, ref)
             except DomainError as error:
                 await self.send_frame(frames.error(error, ref=ref))
-                if error.code == "rate_limited" and self.flooding():
+                if error.code == "rate_limited" and self.refused_too_often():
                     await self.close(code=CLOSE_FLOODING)
             except DatabaseError:
                 logger.warning("database unavailable for %s", self.connection_id, exc_info=True)
@@ -96,6 +102,9 @@ class ProtocolConsumer(SubscribingConnection):
                 await self.send_frame(frames.error(frames.unavailable(), ref=ref))
 
     # --- client frames ------------------------------------------------------
+    # Each handler checks the shape of what it needs here; the service it calls checks
+    # the rest, in the order docs/protocol.md gives. A subscribe's room is checked to be
+    # a possible id first: the room's stream is joined before the room is looked up.
     async def handle_subscribe(self, frame: dict[str, Any], ref: Any) -> None:
         room_id = clean_id(frame.get("room"), field="room")
         since = frame.get("since")
@@ -104,15 +113,15 @@ class ProtocolConsumer(SubscribingConnection):
 
     async def handle_unsubscribe(self, frame: dict[str, Any], ref: Any) -> None:
         # Always answered with `unsubscribed`, for any room number (docs/protocol.md).
-        await self.end_subscription(clean_int(frame.get("room"), field="room"), "requested", ref)
+        await self.end_subscription(_room(frame), "requested", ref)
 
     async def handle_send(self, frame: dict[str, Any], ref: Any) -> None:
         posted = await async_services.message_post(
             user=self.user,
-            room_id=clean_id(frame.get("room"), field="room"),
+            room_id=_room(frame),
             body=frame.get("body"),
             client_id=frame.get("client_id"),
-            thread_id=clean_optional_id(frame.get("thread"), field="thread"),
+            thread_id=frame.get("thread"),
         )
         message = posted.message
         await self.send_frame(
@@ -140,8 +149,8 @@ class ProtocolConsumer(SubscribingConnection):
     async def handle_read(self, frame: dict[str, Any], ref: Any) -> None:
         await async_services.read_mark(
             user=self.user,
-            room_id=clean_id(frame.get("room"), field="room"),
-            seq=clean_int(frame.get("seq"), field="seq", minimum=0),
+            room_id=_room(frame),
+            seq=frame.get("seq"),
             connection_id=self.connection_id,
         )
 
@@ -154,8 +163,10 @@ class ProtocolConsumer(SubscribingConnection):
 
     async def handle_typing(self, frame: dict[str, Any], ref: Any) -> None:
         """Passed on to the room's other subscribers, throttled; muted users' is dropped."""
-        room_id = clean_id(frame.get("room"), field="room")
-        thread = clean_optional_id(frame.get("thread"), field="thread")
+        room_id = _room(frame)
+        thread = frame.get("thread")
+        if thread is not None:
+            thread = clean_int(thread, field="thread")
         if room_id not in self.subscriptions:
             raise DomainError("invalid", _("Abonniere den Raum zuerst (subscribe)."))
         now = asyncio.get_running_loop().time()
@@ -198,11 +209,12 @@ class ProtocolConsumer(SubscribingConnection):
             ):
                 await self.end_subscription(control.room, "access_revoked")
         elif isinstance(control, RefreshRole) and self.user is not None:
-            self.sees_hidden = await async_services.is_moderator(self.user)
+            self.sees_hidden = await async_services.sees_hidden_content(self.user)
+
+
+def _room(frame: dict[str, Any]) -> int:
+    return clean_int(frame.get("room"), field="room")
 
 
 def _room_and_message(frame: dict[str, Any]) -> dict[str, int]:
-    return {
-        "room_id": clean_id(frame.get("room"), field="room"),
-        "message_id": clean_id(frame.get("message"), field="message"),
-    }
+    return {"room_id": _room(frame), "message_id": clean_int(frame.get("message"), field="message")}

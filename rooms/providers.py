@@ -14,7 +14,7 @@ GENERAL_ROOM_TITLE = "Allgemein"
 
 
 class RoomLogReader:
-    """The rooms' log as the fan-out reads it to fill a gap (realtime.hub.RoomLog)."""
+    """The rooms' log as the fan-out reads it to fill a gap (realtime.streams.RoomLog)."""
 
     def events_after(self, *, room_id: int, after: int, upto: int) -> list[RoomEventMessage]:
         return selectors.logged_event_messages(room_id=room_id, after=after, upto=upto)

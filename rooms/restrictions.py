@@ -5,8 +5,7 @@ the rooms' log and its mutes and bans point at rooms, so `rooms` does not import
 it. Yet subscribing, posting, editing, reacting, typing and the room list must obey
 its mutes and bans. So the rules that refuse are stated here, in the rooms' words,
 and what is in force is asked of `restrictions`, which moderation plugs in when its
-app is ready (moderation/apps.py: moderation.selectors.restrictions.RoomRestrictions).
-Until then, and in a project without moderation, nothing is restricted.
+app is ready (moderation/providers.py: RoomRestrictions).
 """
 
 from __future__ import annotations
@@ -63,23 +62,7 @@ class Restrictions(Protocol):
         """A lead or moderator changed the room's slow mode (moderation logs it)."""
 
 
-class Unrestricted:
-    """Nothing is in force: the default until moderation plugs in its own."""
-
-    def mute_state(self, user: AnyUser, room: Room) -> InForce:
-        return NOT_IN_FORCE
-
-    def ban_state(self, user: AnyUser, room: Room) -> InForce:
-        return NOT_IN_FORCE
-
-    def banned_rooms(self, user: AnyUser) -> Q:
-        return Q(pk__in=[])
-
-    def slow_mode_set(self, *, actor: User, room: Room) -> None:
-        return None
-
-
-restrictions: Slot[Restrictions] = Slot("rooms.restrictions.restrictions", Unrestricted())
+restrictions: Slot[Restrictions] = Slot("rooms.restrictions.restrictions")
 
 
 def until_text(until: datetime | None) -> str:

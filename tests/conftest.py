@@ -6,23 +6,19 @@ import asyncio
 import contextlib
 import inspect
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 import pytest_asyncio
 from channels.layers import channel_layers
 from django.contrib.auth.models import User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rooms import grants
-from tests.factories import UserFactory
+from tests.factories import ApiAs, MakePerson, MakeUser, UserFactory, token_client
 from tests.teardown import stop_realtime
 from tests.ws import NOTHING_TIMEOUT, RECV_TIMEOUT, SIDE_FRAMES, Client, Connect, open_socket
-
-MakeUser = Callable[..., User]
-MakePerson = Callable[..., User]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -95,19 +91,6 @@ def make_person(make_user: MakeUser) -> MakePerson:
         return make_user(**fields)
 
     return make
-
-
-ApiAs = Callable[[User | None], APIClient]
-
-
-def token_client(user: User | None) -> APIClient:
-    """An API client that authenticates as `user` with `Authorization: Token <key>`
-    (None: anonymous)."""
-    client = APIClient()
-    if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 @pytest.fixture

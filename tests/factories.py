@@ -3,11 +3,14 @@ and an API token), initiatives, memberships, rooms, reports, mutes and bans.
 
 Categories and districts are not made here: a data migration loads them from
 initiatives/data/stuttgart.json, so tests use them by slug. Messages come from the send
-service (tests/rooms/helpers.py `post`), which also writes the room's log.
+service (tests/rooms/helpers.py `post`), which also writes the room's log. Also here:
+API clients that authenticate as a user, and the types of the fixtures that make
+people and clients (tests/conftest.py), for test modules to import.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +19,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from accounts.models import Profile
 from accounts.selectors import MODERATORS_GROUP
@@ -25,6 +29,20 @@ from moderation.models import Ban, Mute, Report
 from rooms.models import Room
 
 PASSWORD = "pw-Klima-2035!"
+
+MakeUser = Callable[..., User]  # the `make_user` fixture (tests/conftest.py)
+MakePerson = Callable[..., User]  # the `make_person` fixture
+ApiAs = Callable[[User | None], APIClient]  # the `api_as` fixture
+
+
+def token_client(user: User | None) -> APIClient:
+    """An API client that authenticates as `user` with `Authorization: Token <key>`
+    (None: anonymous)."""
+    client = APIClient()
+    if user is not None:
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
 
 
 class ProfileFactory(DjangoModelFactory):

@@ -23,7 +23,7 @@ T = TypeVar("T")
 # Consumer tests commit for real: services broadcast with `transaction.on_commit`.
 # `serialized_rollback` brings back the categories and districts of the data migration
 # (and the group `moderators`) that the flush after each transactional test removes.
-realtime = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+committing = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 # Generous: PostgreSQL + Redis on a busy machine. Waiting for a frame that does come
 # returns as soon as it is there; only `nothing()` waits its full (short) time.

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from common.auth import current_user
 from common.errors import not_found
-from common.validation import MAX_ID
+from common.validation import clean_id
 from moderation import selectors, services
 from moderation.api.schema import RestrictionOut
 from moderation.models import Ban, ModerationAction, Mute, Restriction
@@ -99,7 +99,7 @@ class _RestrictionDetail(GenericAPIView):
         raise NotImplementedError
 
     def get(self, request: Request, item_id: int) -> Response:
-        item = self._list(request).filter(pk=item_id).first() if item_id <= MAX_ID else None
+        item = self._list(request).filter(pk=clean_id(item_id, field="id")).first()
         if item is None:
             raise not_found()
         [data] = _with_actions([item], self.kind, self.field)

@@ -68,19 +68,10 @@ def mute_state(user: AnyUser, room: Room) -> InForce:
     return _in_force_in(Mute, int(user.pk), room)
 
 
-def is_muted(user: AnyUser, room: Room) -> bool:
-    """Whether a mute is in force for `user` in `room` (their typing is not passed on)."""
-    return mute_state(user, room).active
-
-
 def ban_state(user: AnyUser, room: Room) -> InForce:
     if not user.is_authenticated:
         return NOT_IN_FORCE
     return _in_force_in(Ban, int(user.pk), room)
-
-
-def is_banned(user: AnyUser, room: Room) -> bool:
-    return ban_state(user, room).active
 
 
 def global_ban(user: AnyUser) -> InForce:
@@ -90,11 +81,6 @@ def global_ban(user: AnyUser) -> InForce:
         Restriction.in_force_q(), user_id=user.pk, room__isnull=True, initiative__isnull=True
     )
     return _in_force(list(bans))
-
-
-def is_banned_globally(user: AnyUser) -> bool:
-    """A globally banned user cannot sign in, and their handshake counts as nobody's."""
-    return global_ban(user).active
 
 
 def sign_in_refusal(user: AnyUser) -> str | None:

@@ -32,9 +32,7 @@ from moderation.scopes import Scope, parse_scope, scope_of
 from moderation.services.audit import action_record, tell
 from moderation.services.validation import clean_duration, clean_reason
 from realtime import publish
-from realtime.messages import Close, Unsubscribe
-
-CLOSE_BANNED = 4403
+from realtime.messages import CLOSE_BLOCKED, Close, Unsubscribe
 
 
 def _target(user_id: Any) -> User:
@@ -143,7 +141,7 @@ def member_ban(*, actor: User, user_id: Any, scope: Any, duration: Any, reason: 
     ban = _impose(Ban, actor=actor, target=target, scope=parsed, duration=seconds, reason=text)
     _announce(ban, "banned", text)
     if parsed.is_global:
-        publish.user_control_on_commit(user_id=target.pk, control=Close(code=CLOSE_BANNED))
+        publish.user_control_on_commit(user_id=target.pk, control=Close(code=CLOSE_BLOCKED))
     else:
         for room_id in parsed.room_ids():
             publish.user_control_on_commit(

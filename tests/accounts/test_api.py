@@ -10,8 +10,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.conftest import token_client
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -59,14 +59,14 @@ def session_cookie(user: User) -> tuple[bytes, bytes]:
     return (b"cookie", f"{settings.SESSION_COOKIE_NAME}={key}".encode())
 
 
-async def connect(headers: Headers) -> tuple[WebsocketCommunicator, bool]:
+async def handshake(headers: Headers) -> tuple[WebsocketCommunicator, bool]:
     communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
     connected, _subprotocol = await communicator.connect()
     return communicator, connected
 
 
 async def assert_accepted_then_closed_4401(headers: Headers) -> None:
-    communicator, connected = await connect(headers)
+    communicator, connected = await handshake(headers)
     try:
         assert connected, "an unauthenticated handshake is accepted, then closed"
         assert await communicator.receive_output() == {
@@ -79,7 +79,7 @@ async def assert_accepted_then_closed_4401(headers: Headers) -> None:
 
 
 async def assert_hello_for(user: User, headers: Headers) -> dict[str, Any]:
-    communicator, connected = await connect(headers)
+    communicator, connected = await handshake(headers)
     try:
         assert connected
         hello = await communicator.receive_json_from()
@@ -93,7 +93,7 @@ async def assert_hello_for(user: User, headers: Headers) -> dict[str, Any]:
 
 
 async def assert_refused_at_handshake(headers: Headers) -> None:
-    communicator, connected = await connect(headers)
+    communicator, connected = await handshake(headers)
     try:
         assert not connected
     finally:

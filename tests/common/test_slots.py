@@ -1,5 +1,5 @@
 """Slots (common/slots.py): a lower package asks an app above through a slot it declares;
-the app plugs its provider in when it is ready."""
+the app plugs its provider in when it is ready, and the start stops if one is missing."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from accounts import restrictions as account_restrictions
-from common.slots import Slot
+from common import slots
+from common.slots import Slot, check_slots_plugged
 from initiatives import lifecycle
 from moderation.providers import AccountRestrictions, RoomRestrictions
 from realtime import streams
@@ -15,25 +16,39 @@ from rooms import restrictions as room_restrictions
 from rooms.providers import InitiativeRooms, RoomLogReader
 
 
-def test_a_slot_gives_its_default_until_a_provider_is_plugged_in() -> None:
-    slot: Slot[str] = Slot("test.greeting", "hallo")
-    assert slot.get() == "hallo"
+@pytest.fixture
+def own_slots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The slots made in a test are not the project's: the system check sees only them."""
+    monkeypatch.setattr(slots, "_every_slot", [])
+
+
+def test_a_slot_gives_what_was_plugged_in(own_slots: None) -> None:
+    slot: Slot[str] = Slot("test.greeting")
 
     slot.plug("moin")
 
     assert slot.get() == "moin"
 
 
-def test_an_empty_slot_names_itself_when_asked() -> None:
+def test_an_empty_slot_names_itself_when_asked(own_slots: None) -> None:
     slot: Slot[str] = Slot("test.nobody")
 
     with pytest.raises(ImproperlyConfigured, match=r"test\.nobody"):
         slot.get()
 
 
-def test_every_slot_is_filled_by_its_app_once_django_is_ready() -> None:
-    # The apps' ready() ran for the test session (pytest-django): each lower package
-    # asks the app above it, never its default.
+def test_the_system_check_names_every_empty_slot_and_only_those(own_slots: None) -> None:
+    Slot("test.filled").plug("da")
+    Slot("test.empty")
+
+    errors = check_slots_plugged()
+
+    assert [(e.id, e.msg) for e in errors] == [("common.E001", "No app has plugged in test.empty.")]
+
+
+def test_every_slot_of_the_project_is_filled_by_its_app() -> None:
+    # The apps' ready() ran for the test session (pytest-django).
+    assert check_slots_plugged() == []
     assert isinstance(streams.room_log.get(), RoomLogReader)
     assert isinstance(lifecycle.listener.get(), InitiativeRooms)
     assert isinstance(room_restrictions.restrictions.get(), RoomRestrictions)

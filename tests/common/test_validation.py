@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from common.errors import DomainError
 from common.validation import MAX_ID, clean_id, clean_int, clean_optional_id, is_int
@@ -47,3 +48,9 @@ def test_ids_within_the_column_pass_and_null_is_absent() -> None:
     with pytest.raises(DomainError) as refused:
         clean_optional_id("1", field="thread")
     assert refused.value.code == "invalid"
+
+
+def test_the_sentence_is_in_the_users_language() -> None:
+    with translation.override("en"), pytest.raises(DomainError) as refused:
+        clean_int("x", field="seq", minimum=0)
+    assert refused.value.detail == "`seq` must be a whole number of at least 0."

@@ -11,8 +11,7 @@ from rest_framework.test import APIClient
 
 from initiatives.models import Category, District, Initiative, Membership
 from rooms.models import Room
-from tests.conftest import token_client
-from tests.factories import InitiativeFactory, MembershipFactory
+from tests.factories import InitiativeFactory, MembershipFactory, token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -4,20 +4,17 @@ clients: tests/conftest.py)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 
-from common import ratelimit
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
 from rooms import services as room_services
 from rooms.models import Message, Room
-from tests.conftest import MakePerson
-from tests.factories import BanFactory, InitiativeFactory, MuteFactory
+from tests.factories import BanFactory, InitiativeFactory, MakePerson, MuteFactory
 from tests.ws import cid
 
 ROLES = [
@@ -33,11 +30,10 @@ ROLES = [
 
 
 @pytest.fixture(autouse=True)
-def _own_rate_limit_keys(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
-    """Rate limits on (the default), counted under keys no other test shares: user ids
-    repeat between tests, and the cache (LocMem or Redis) outlives each test."""
+def _rate_limits_on(settings: Any) -> None:
+    """Rate limits on, as by default (the rooms tests switch them off); each test counts
+    under a cache prefix of its own (tests/conftest.py)."""
     settings.KLIMA = {**settings.KLIMA, "RATE_LIMITS": True}
-    monkeypatch.setattr(ratelimit, "KEY_PREFIX", f"rl-{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from accounts.models import Notification
 from moderation import selectors, services
 from moderation.models import Appeal, ModerationAction
 from rooms.models import Room
-from tests.conftest import ApiAs
+from tests.factories import ApiAs
 from tests.moderation.conftest import post
-from tests.ws import Connect, orm, realtime
+from tests.ws import Connect, committing, orm
 
 APPEALS = "/api/moderation/appeals/"
 
@@ -155,12 +155,12 @@ def test_reversing_a_mute_lifts_it(
 
     assert decide(api_as, site_moderator, appeal_id, "reverse").json()["status"] == "reversed"
 
-    assert not selectors.is_muted(author, room)
+    assert not selectors.mute_state(author, room).active
     kinds = list(ModerationAction.objects.order_by("pk").values_list("kind", flat=True))
     assert kinds == ["mute", "unmute", "appeal_reversed"]
 
 
-@realtime
+@committing
 async def test_reversal_undoes_a_hide_live_and_tells_the_author(
     connect: Connect,
     api_as: ApiAs,
@@ -187,7 +187,7 @@ async def test_reversal_undoes_a_hide_live_and_tells_the_author(
     assert kinds == ["appeal", "moderation"]  # "visible again", then the outcome
 
 
-@realtime
+@committing
 async def test_reversing_a_mute_sends_unmuted_live(
     connect: Connect, api_as: ApiAs, room: Room, author: User, lead: User, site_moderator: User
 ) -> None:

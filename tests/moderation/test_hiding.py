@@ -13,9 +13,9 @@ from moderation.models import ModerationAction
 from rooms import selectors as room_selectors
 from rooms import services as room_services
 from rooms.models import Message, Room, RoomEvent
-from tests.conftest import ApiAs
+from tests.factories import ApiAs
 from tests.moderation.conftest import post
-from tests.ws import Connect, cid, orm, realtime
+from tests.ws import Connect, cid, committing, orm
 
 HIDE = "/api/moderation/messages/{}/hide/"
 UNHIDE = "/api/moderation/messages/{}/unhide/"
@@ -123,7 +123,7 @@ def test_deleted_or_unknown_messages_cannot_be_hidden(
         assert response.status_code == 404, message_id
 
 
-@realtime
+@committing
 async def test_hide_reaches_every_subscriber_at_once_with_text_only_for_moderators(
     connect: Connect,
     api_as: ApiAs,
@@ -159,7 +159,7 @@ async def test_hide_reaches_every_subscriber_at_once_with_text_only_for_moderato
     assert fresh[0]["body"] is None and fresh[0]["hidden"] is True
 
 
-@realtime
+@committing
 async def test_unhide_restores_the_text_live(
     connect: Connect, api_as: ApiAs, room: Room, author: User, member: User, lead: User
 ) -> None:

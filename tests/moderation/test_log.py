@@ -13,7 +13,7 @@ from moderation import services
 from moderation.models import Appeal, Ban, ModerationAction, Mute, Report
 from rooms import services as room_services
 from rooms.models import Room
-from tests.conftest import ApiAs
+from tests.factories import ApiAs
 from tests.moderation.conftest import post
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from accounts.models import Notification
 from accounts.notifications import notification_create
 from moderation import services
 from moderation.services import restrictions
-from tests.conftest import ApiAs
-from tests.ws import Connect, orm, realtime
+from tests.factories import ApiAs
+from tests.ws import Connect, committing, orm
 
 NOTIFICATIONS = "/api/notifications/"
 
@@ -72,7 +72,7 @@ def test_the_text_is_written_in_the_recipients_language(
     assert Notification.objects.get(user=author).kind == "moderation"
 
 
-@realtime
+@committing
 async def test_a_notification_reaches_every_connection_of_the_user(
     connect: Connect, member: User
 ) -> None:

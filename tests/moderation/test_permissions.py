@@ -20,8 +20,7 @@ from rest_framework.test import APIClient
 from moderation import services
 from moderation.models import ModerationAction
 from rooms.models import Message, Room
-from tests.conftest import ApiAs
-from tests.factories import BanFactory, MuteFactory, ReportFactory
+from tests.factories import ApiAs, BanFactory, MuteFactory, ReportFactory
 from tests.moderation.conftest import ROLES, post
 
 pytestmark = pytest.mark.django_db

@@ -19,10 +19,9 @@ from common.errors import DomainError
 from common.throttles import AnonThrottle, UserThrottle
 from rooms import services as room_services
 from rooms.models import Message, Room
-from tests.conftest import ApiAs
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, ApiAs
 from tests.moderation.conftest import post
-from tests.ws import Connect, cid, orm, realtime
+from tests.ws import Connect, cid, committing, orm
 
 T0 = 3000.5  # half a second into a bucket (buckets are 3 s)
 
@@ -155,7 +154,7 @@ def test_the_limit_and_window_are_settings(
     assert refused(member, room).retry_after == 12  # bucket 3000 leaves when 3012 begins
 
 
-@realtime
+@committing
 async def test_socket_and_rest_share_the_limit_and_the_21st_socket_send_is_rate_limited(
     connect: Connect, api_as: ApiAs, room: Room, member: User
 ) -> None:
@@ -180,7 +179,7 @@ async def test_socket_and_rest_share_the_limit_and_the_21st_socket_send_is_rate_
     assert 1 <= error["retry_after"] <= 33
 
 
-@realtime
+@committing
 async def test_with_rate_limits_off_the_socket_sends_on(
     connect: Connect, settings: Any, room: Room, member: User
 ) -> None:

@@ -14,7 +14,7 @@ from initiatives.models import Initiative, Membership
 from moderation import selectors, services
 from moderation.models import ModerationAction, Report
 from rooms.models import Message, Room, RoomEvent
-from tests.conftest import ApiAs, MakePerson
+from tests.factories import ApiAs, MakePerson
 from tests.moderation.conftest import join, post
 
 pytestmark = pytest.mark.django_db

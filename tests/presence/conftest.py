@@ -18,8 +18,7 @@ from initiatives.models import Initiative
 from presence.store import MemoryStore, RedisStore
 from rooms import services as room_services
 from rooms.models import Room
-from tests.conftest import MakePerson
-from tests.factories import InitiativeFactory
+from tests.factories import InitiativeFactory, MakePerson
 from tests.teardown import stop_realtime
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -13,12 +13,11 @@ from django.contrib.auth.models import User
 from presence import store as store_module
 from presence.services import get_keeper
 from rooms.models import Room
-from tests.conftest import MakePerson
-from tests.factories import RoomFactory
+from tests.factories import MakePerson, RoomFactory
 from tests.presence.conftest import AFTER_GRACE, FAST_SWEEP, FAST_TTL, GRACE, public
-from tests.ws import Connect, orm, realtime
+from tests.ws import Connect, committing, orm
 
-pytestmark = realtime
+pytestmark = committing
 
 
 def presence_frame(room: Room, user: User, status: str) -> dict[str, Any]:

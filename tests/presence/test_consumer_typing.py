@@ -13,9 +13,9 @@ from django.contrib.auth.models import User
 from rooms import services as room_services
 from rooms.models import Room
 from tests.presence.conftest import public
-from tests.ws import Connect, orm, realtime
+from tests.ws import Connect, committing, orm
 
-pytestmark = realtime
+pytestmark = committing
 
 
 def typing_frame(room: Room, user: User, thread: int | None = None) -> dict[str, Any]:

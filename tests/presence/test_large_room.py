@@ -10,9 +10,9 @@ from django.contrib.auth.models import User
 
 from rooms.models import Room
 from tests.presence.conftest import AFTER_GRACE, public
-from tests.ws import Connect, realtime
+from tests.ws import Connect, committing
 
-pytestmark = realtime
+pytestmark = committing
 
 LARGE = 2  # more than two people present make a room large
 

@@ -10,11 +10,11 @@ from django.contrib.auth.models import User
 
 from moderation.services.restrictions import member_ban, member_mute
 from rooms.models import Room
-from tests.conftest import MakePerson
+from tests.factories import MakePerson
 from tests.presence.conftest import AFTER_GRACE, public
-from tests.ws import Connect, orm, realtime
+from tests.ws import Connect, committing, orm
 
-pytestmark = realtime
+pytestmark = committing
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from rest_framework.test import APIClient
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
 from rooms.models import Room
-from tests.conftest import token_client
+from tests.factories import token_client
 from tests.presence.conftest import AFTER_GRACE, public
-from tests.ws import Connect, orm, realtime
+from tests.ws import Connect, committing, orm
 
-pytestmark = realtime
+pytestmark = committing
 
 
 def presence_url(room_id: int) -> str:

@@ -37,8 +37,16 @@ def test_a_control_comes_out_of_the_layer_as_it_went_in(control: Control) -> Non
 
 
 def test_an_unknown_control_is_refused_not_guessed() -> None:
-    with pytest.raises(ValueError, match="refresh"):
-        control_of({"do": "refresh"})
+    with pytest.raises(ValueError, match="shout"):
+        control_of({"do": "shout"})
+    with pytest.raises(ValueError, match="recheck"):
+        control_of({"do": "recheck"})  # which room?
+
+
+def test_the_shapes_of_the_release_before_are_read_as_meant() -> None:
+    # A rolling update runs old and new workers side by side for a while.
+    assert control_of({"do": "recheck"}, room=7) == Recheck(room=7)
+    assert control_of({"do": "refresh"}) == RefreshRole()
 
 
 def test_controls_are_addressed_to_a_user_or_a_room() -> None:

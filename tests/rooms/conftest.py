@@ -12,8 +12,7 @@ from initiatives import services as initiative_services
 from initiatives.models import Initiative
 from rooms import services as room_services
 from rooms.models import Room
-from tests.conftest import MakePerson
-from tests.factories import InitiativeFactory
+from tests.factories import InitiativeFactory, MakePerson
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from initiatives.models import Initiative
 from rooms import services
 from rooms.models import Message, Room, RoomEvent
-from tests.conftest import ApiAs
+from tests.factories import ApiAs
 from tests.rooms.helpers import MESSAGE_FIELDS, post, post_many
 from tests.ws import cid
 

@@ -13,11 +13,11 @@ from collab.asgi import application
 from presence.services import get_keeper
 from realtime.hub import get_hub
 from rooms.models import Room
-from tests.conftest import MakePerson
+from tests.factories import MakePerson
 from tests.rooms.helpers import USER_FIELDS
-from tests.ws import Connect, cid, orm, realtime
+from tests.ws import Connect, cid, committing, orm
 
-pytestmark = realtime
+pytestmark = committing
 
 
 # --- hello and authentication ------------------------------------------------------
@@ -226,10 +226,12 @@ async def test_a_room_id_too_long_for_a_group_name_is_not_found_without_a_trace(
         for frame in [
             {"type": "subscribe", "room": huge},
             {"type": "subscribe", "room": huge, "since": 0},
-            {"type": "typing", "room": huge},
             {"type": "read", "room": huge, "seq": 1},
+            {"type": "send", "room": huge, "body": "x", "client_id": cid()},
         ]:
             assert (await client.error(frame))["code"] == "not_found", frame
+        # Typing needs a subscribed room, which this cannot be.
+        assert (await client.error({"type": "typing", "room": huge}))["code"] == "invalid"
         unsubscribed = await client.request({"type": "unsubscribe", "room": huge})
         assert unsubscribed == {"type": "unsubscribed", "room": huge, "reason": "requested"}
         await client.alive()

@@ -12,9 +12,9 @@ from django.utils import timezone
 from rooms import services
 from rooms.models import Message, Reaction, ReadState, Revision, Room, RoomEvent
 from tests.rooms.helpers import MESSAGE_FIELDS, post, post_many
-from tests.ws import Client, Connect, cid, orm, realtime
+from tests.ws import Client, Connect, cid, committing, orm
 
-pytestmark = realtime
+pytestmark = committing
 
 
 async def _posted_in(client: Client, room: Room, body: str = "Original") -> int:

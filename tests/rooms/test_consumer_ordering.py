@@ -20,9 +20,9 @@ from rooms import async_services, services
 from rooms.models import Message, Room, RoomEvent
 from rooms.rendering import message_variants
 from tests.rooms.helpers import post
-from tests.ws import Client, Connect, cid, orm, realtime
+from tests.ws import Client, Connect, cid, committing, orm
 
-pytestmark = realtime
+pytestmark = committing
 
 PER_SENDER = 20
 

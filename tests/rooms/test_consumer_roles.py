@@ -10,11 +10,11 @@ from accounts.selectors import MODERATORS_GROUP
 from moderation import services as moderation_services
 from realtime import publish
 from rooms.models import Room
-from tests.conftest import MakePerson
+from tests.factories import MakePerson
 from tests.rooms.helpers import post
-from tests.ws import Connect, orm, realtime
+from tests.ws import Connect, committing, orm
 
-pytestmark = realtime
+pytestmark = committing
 
 
 def _moderators(user: User, *, join: bool) -> None:

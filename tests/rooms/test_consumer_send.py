@@ -10,9 +10,9 @@ from django.contrib.auth.models import User
 
 from rooms.models import Message, Room, RoomEvent
 from tests.rooms.helpers import MESSAGE_FIELDS, committed, post
-from tests.ws import Connect, cid, orm, realtime
+from tests.ws import Connect, cid, committing, orm
 
-pytestmark = realtime
+pytestmark = committing
 
 
 def _send(room: Room, body: Any, client_id: Any = None, **extra: Any) -> dict[str, Any]:

@@ -16,9 +16,9 @@ from tests.rooms.helpers import (
     post,
     post_many,
 )
-from tests.ws import Connect, cid, orm, realtime
+from tests.ws import Connect, cid, committing, orm
 
-pytestmark = realtime
+pytestmark = committing
 
 
 def _seqs(frame: dict[str, Any]) -> list[int]:

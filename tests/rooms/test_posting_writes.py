@@ -14,7 +14,7 @@ from rooms import selectors, services
 from rooms.models import Message, Room, RoomEvent
 from rooms.services import events
 from tests.factories import RoomFactory
-from tests.ws import cid, realtime
+from tests.ws import cid, committing
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,7 @@ def test_a_granted_post_writes_in_one_statement_on_postgresql(member: User, room
     assert len(writes) == (1 if connection.vendor == "postgresql" else 3), writes
 
 
-@realtime  # commits for real (and brings back what the migrations loaded)
+@committing  # commits for real (and brings back what the migrations loaded)
 def test_outside_a_transaction_a_post_is_its_own_and_a_retry_gets_the_first_answer(
     member: User, room: Room
 ) -> None:

@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from rooms import services
 from rooms.models import Message, Room, RoomEvent
 from rooms.services import events
-from tests.conftest import MakePerson
-from tests.ws import cid, realtime
+from tests.factories import MakePerson
+from tests.ws import cid, committing
 
-pytestmark = realtime
+pytestmark = committing
 
 WORKERS = 4
 

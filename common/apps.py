@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommonConfig(AppConfig):
+    """`common` has no models; it is an app for its system check (common/slots.py)."""
+
+    name = "common"
+    verbose_name = _("Gemeinsames")
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from common.slots import check_slots_plugged
+
+        checks.register(check_slots_plugged)
