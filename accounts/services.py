@@ -23,13 +23,15 @@ from realtime.messages import CLOSE_BLOCKED, Close, RefreshRole
 
 
 def user_register(*, username: str, email: str, password: str, display_name: str = "") -> User:
-    """Create a user with a profile. Raises ValidationError with field errors."""
+    """Create a user with a profile. Raises ValidationError with field errors.
+
+    An address that already has an account is not refused: the answer would tell
+    anyone whose address is registered here (user names are public anyway). Two
+    accounts may share an address; whatever is sent by mail reaches each."""
 
     errors: dict[str, list[str]] = {}
     if User.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("Dieser Benutzername ist schon vergeben.")]
-    if User.objects.filter(email__iexact=email).exists():
-        errors["email"] = [_("Mit dieser E-Mail-Adresse gibt es schon ein Konto.")]
     candidate = User(username=username, email=email)
     try:
         validate_password(password, user=candidate)

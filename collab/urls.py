@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from collab import health
-from common.errors import not_found_view
+from common.api_errors import not_found_view
 
 handler404 = not_found_view
 

@@ -2,9 +2,10 @@
 
 - `Authorization: Token <key>`: API clients and bots; they may omit `Origin`
   (a browser cannot set this header on a websocket, so no cross-site risk).
-- Otherwise the Django session cookie, and only from an allowed `Origin`:
-  a handshake carrying the session cookie from a missing or foreign origin is
-  refused with HTTP 403 (cross-site websocket hijacking).
+- Otherwise the Django session cookie, and only from the site's own `Origin`
+  (scheme, host and port: collab/origins.py): a handshake carrying the session
+  cookie from a missing or foreign origin is refused with HTTP 403 (cross-site
+  websocket hijacking).
 
 A handshake with neither (or with a token or session that proves nobody) gets
 through as AnonymousUser; the consumer accepts it and closes with 4401.
@@ -15,23 +16,17 @@ from __future__ import annotations
 from typing import Any
 
 from channels.auth import AuthMiddlewareStack
-from channels.security.websocket import OriginValidator
+from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.http.cookie import parse_cookie
 from rest_framework.authtoken.models import Token
 
 from accounts.restrictions import sign_in_refusal
+from collab.origins import origin_allowed
 from realtime.db import db_async
 
 TOKEN_PREFIX = b"token "
-
-
-def _allowed_origins() -> list[str]:
-    allowed = list(settings.ALLOWED_HOSTS)
-    if settings.DEBUG and not allowed:
-        allowed = [".localhost", "127.0.0.1", "[::1]"]
-    return allowed
 
 
 @db_async
@@ -80,14 +75,15 @@ class WebsocketAuthMiddleware:
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self.browser_stack = OriginValidator(
-            AuthMiddlewareStack(SessionUserMiddleware(inner)), _allowed_origins()
-        )
+        self.browser_stack = AuthMiddlewareStack(SessionUserMiddleware(inner))
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         # This frame lives as long as the connection: it keeps no more than it needs.
         kind, key = _credential(scope)
         if kind == "session":
+            if not origin_allowed(scope):
+                denier = WebsocketDenier()  # closes before accepting: HTTP 403
+                return await denier(scope, receive, send)
             return await self.browser_stack(scope, receive, send)
         user: User | AnonymousUser = AnonymousUser()
         if kind == "token":

@@ -1,25 +1,18 @@
-"""The one domain error type, and its translation into an HTTP response.
+"""The one domain error type.
 
 Services raise `DomainError` with a code from PROTOCOL.md and a readable,
-translated message. It becomes a response in exactly two places: the DRF
-exception handler below and the websocket consumer's `error` frame.
+translated message. It becomes an answer in exactly two places: the REST API's
+exception handler (common/api_errors.py) and the websocket consumer's `error`
+frame (rooms/frames.py). This module imports nothing of DRF's views, so that
+what DRF loads with its views (throttles, parsers) may use it.
 """
 
 from __future__ import annotations
 
-import logging
-import math
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from django.views.defaults import page_not_found
-from rest_framework import exceptions, status
-from rest_framework.response import Response
-from rest_framework.views import exception_handler
-
-logger = logging.getLogger(__name__)
+from rest_framework import status
 
 # HTTP status for each protocol error code.
 HTTP_STATUS = {
@@ -60,66 +53,3 @@ def not_found() -> DomainError:
 
 def forbidden(detail: str | None = None) -> DomainError:
     return DomainError("forbidden", detail or _("Das darfst du nicht."))
-
-
-def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """404 for unknown URLs: JSON under /api/ (clients parse `detail`), the page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"code": "not_found", "detail": _("Nicht gefunden.")}, status=404)
-    return page_not_found(request, exception or Http404())
-
-
-def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus `DomainError`; every error body has a readable `detail`."""
-    if isinstance(exc, DomainError):
-        headers = {}
-        if exc.retry_after is not None:
-            headers["Retry-After"] = str(exc.retry_after)
-        return Response(exc.as_dict(), status=HTTP_STATUS[exc.code], headers=headers)
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound(_("Nicht gefunden."))
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
-    response = exception_handler(exc, context)
-    if response is None:
-        return None
-    if isinstance(exc, exceptions.Throttled):
-        # DRF's throttles (common/throttles.py) answer like the posting limit does.
-        response.data = {
-            "code": "rate_limited",
-            "detail": _("Zu viele Anfragen. Bitte warte einen Moment."),
-        }
-        wait = getattr(exc, "wait", None)
-        if wait is not None:
-            response.data["retry_after"] = max(1, math.ceil(wait))
-    elif isinstance(exc, exceptions.ValidationError):
-        # Field errors stay as DRF shapes them, with one sentence on top for people.
-        data = response.data
-        response.data = {
-            "code": "invalid",
-            "detail": _("Die Eingabe ist ungültig: %(fields)s")
-            % {"fields": _summarise_validation(data)},
-            "errors": data,
-        }
-    elif isinstance(exc, exceptions.ParseError):
-        # DRF's parser message is English-only and names the parser's internals.
-        response.data = {"code": "parse_error", "detail": _("Das ist kein gültiges JSON.")}
-    elif isinstance(exc, exceptions.APIException):
-        response.data = {
-            "code": exc.get_codes() if isinstance(exc.get_codes(), str) else "error",
-            "detail": str(exc.detail),
-        }
-    return response
-
-
-def _summarise_validation(data: Any) -> str:
-    """One readable line out of DRF's nested validation errors."""
-    if isinstance(data, dict):
-        parts = []
-        for field, errors in data.items():
-            text = _summarise_validation(errors)
-            parts.append(text if field == "non_field_errors" else f"{field}: {text}")
-        return "; ".join(parts)
-    if isinstance(data, list):
-        return " ".join(_summarise_validation(item) for item in data)
-    return str(data)

@@ -4,8 +4,7 @@ The rates are REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] in collab/settings.py.
 Both are lifted while KLIMA["RATE_LIMITS"] is off, like the posting limit.
 
 DRF imports these classes while `rest_framework.views` is still loading, so this
-module imports nothing that imports DRF's views (common.errors does, and so does
-common.ratelimit): the shared key prefix is read from there at call time.
+module imports nothing that imports DRF's views (common.ratelimit does not).
 """
 
 from __future__ import annotations
@@ -14,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from rest_framework import throttling
+
+from common import ratelimit
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -29,8 +30,6 @@ class _Lifted:
         return super().allow_request(request, view)  # type: ignore[misc]
 
     def get_cache_key(self, request: Request, view: APIView) -> Any:
-        from common import ratelimit  # see the module docstring: not at import time
-
         key = super().get_cache_key(request, view)  # type: ignore[misc]
         return None if key is None else f"{ratelimit.KEY_PREFIX}:{key}"
 

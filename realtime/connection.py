@@ -16,6 +16,9 @@ the protocol; here is everything between it and the socket:
   frame that explains it and 4403 follows both.
 - Flood control. A client told `rate_limited` FLOOD_REFUSALS times within
   FLOOD_WINDOW_SECONDS is closed with 4429 (`refused_too_often`).
+- A client that has gone is not an error: a send to it is dropped
+  (`_send_unless_gone`), so a frame that crosses a close (a reply to the frame a
+  client sent just before one over 64 KiB) logs no trace.
 - No channel of its own. The process's hub (realtime/hub.py) receives for every
   connection, so channels' per-consumer channel, its receive task and its database
   round trip before every frame are switched off (`__call__`, `dispatch`): each
@@ -27,7 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -68,6 +71,7 @@ class Connection(AsyncWebsocketConsumer):
         # Under uvicorn: write a frame the hub built once; drop the TCP connection.
         self.write_shared: Callable[[bytes], bool] | None = None
         self.abort: Callable[[], None] | None = None
+        self._asgi_send: Callable[[dict[str, Any]], Awaitable[None]] | None = None
         # When the client was told `rate_limited` (a tuple: no list per idle connection).
         self.refusals: tuple[float, ...] = ()
 
@@ -77,7 +81,8 @@ class Connection(AsyncWebsocketConsumer):
         machinery per connection (~2.5 KB of an idle connection's memory)."""
         self.scope = scope
         self.channel_layer = None
-        self.base_send = send
+        self._asgi_send = send
+        self.base_send = self._send_unless_gone
         shared_frames = (scope.get("extensions") or {}).get(SHARED_FRAMES) or {}
         self.write_shared = shared_frames.get("write")
         self.abort = shared_frames.get("abort")
@@ -86,6 +91,17 @@ class Connection(AsyncWebsocketConsumer):
                 await self.dispatch(await receive())
         except StopConsumer:
             pass
+
+    async def _send_unless_gone(self, message: dict[str, Any]) -> None:
+        """The server's send; a client that has gone meanwhile is no error of ours.
+        (ASGI 2.4: a send after the disconnect raises an OSError; the server's
+        `websocket.disconnect` follows, and `disconnect` cleans up.) A frame for it
+        cannot arrive anyway: the client catches up with `since` when it comes back."""
+        assert self._asgi_send is not None, "sent before the connection began"
+        try:
+            await self._asgi_send(message)
+        except OSError:
+            logger.debug("%s: gone, %s dropped", self.connection_id, message.get("type"))
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """channels' dispatch, without its `aclose_old_connections()` before every

@@ -85,7 +85,8 @@ class ProtocolConsumer(SubscribingConnection):
         with translation.override(self.language):
             try:
                 frame = frames.parse(text_data)
-                ref = frame.get("ref")
+                ref = frames.ref_of(frame)
+                frames.check(frame, text_data or "")
                 handler = self.handlers.get(frames.kind_of(frame))
                 if handler is None:
                     raise DomainError("invalid", _("Unbekannter Frame-Typ."))

@@ -4,28 +4,49 @@ are built by realtime.messages.room_event; presence and typing by presence/frame
 
 from __future__ import annotations
 
-import json
+import math
 from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from accounts.selectors import PublicUser
+from common import untrusted
 from common.errors import DomainError
 from common.times import iso
+from common.validation import is_int
+
+REF_MAX = 200
 
 
 def parse(text: str | None) -> dict[str, Any]:
-    """One client frame: a JSON text frame holding an object (its `type`: `kind_of`)."""
+    """One client frame: a JSON text frame holding an object. Read its `ref` next
+    (`ref_of`), then `check` it, so that an error about its content echoes the ref."""
     if text is None:
         raise DomainError("invalid", _("Nur JSON-Textframes sind erlaubt."))
-    try:
-        frame = json.loads(text)
-    except ValueError:
-        raise DomainError("invalid", _("Das ist kein gültiges JSON.")) from None
+    frame = untrusted.parse(text)
     if not isinstance(frame, dict):
         raise DomainError("invalid", _("Ein Frame muss ein JSON-Objekt sein."))
     return frame
+
+
+def ref_of(frame: dict[str, Any]) -> str | int | float | None:
+    """The frame's `ref` (PROTOCOL.md: any string or number), or None; `invalid` for
+    anything else, which cannot be echoed."""
+    ref = frame.get("ref")
+    if ref is None or is_int(ref) or (isinstance(ref, float) and math.isfinite(ref)):
+        return ref
+    if isinstance(ref, str) and len(ref) <= REF_MAX and not untrusted.has_surrogate(ref):
+        return ref
+    raise DomainError(
+        "invalid",
+        _("`ref` muss ein Text (höchstens %(n)d Zeichen) oder eine Zahl sein.") % {"n": REF_MAX},
+    )
+
+
+def check(frame: dict[str, Any], text: str) -> None:
+    """The frame nests no deeper than allowed and holds no lone surrogate."""
+    untrusted.check(frame, text)
 
 
 def kind_of(frame: dict[str, Any]) -> str:

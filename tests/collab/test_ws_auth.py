@@ -27,8 +27,10 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 Headers = list[tuple[bytes, bytes]]
 CLOSE_UNAUTHENTICATED = 4401
-# In the default DJANGO_ALLOWED_HOSTS; the middleware reads the list once, at import.
+# A page of the site (the default DJANGO_ALLOWED_HOSTS has localhost), as the browser
+# that loaded it from HOST sends it.
 ALLOWED_ORIGIN = b"http://localhost:8000"
+HOST = b"localhost:8000"
 
 
 # The test bodies run in the event loop; the ORM is reached through these.
@@ -59,8 +61,12 @@ def session_cookie(user: User) -> tuple[bytes, bytes]:
     return (b"cookie", f"{settings.SESSION_COOKIE_NAME}={key}".encode())
 
 
-async def handshake(headers: Headers) -> tuple[WebsocketCommunicator, bool]:
+async def handshake(headers: Headers, scheme: str = "ws") -> tuple[WebsocketCommunicator, bool]:
+    """A handshake as a browser makes it: with a `Host` (HOST unless given)."""
+    if not any(name == b"host" for name, _value in headers):
+        headers = [*headers, (b"host", HOST)]
     communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+    communicator.scope["scheme"] = scheme
     connected, _subprotocol = await communicator.connect()
     return communicator, connected
 
@@ -78,8 +84,8 @@ async def assert_accepted_then_closed_4401(headers: Headers) -> None:
         await communicator.disconnect()
 
 
-async def assert_hello_for(user: User, headers: Headers) -> dict[str, Any]:
-    communicator, connected = await handshake(headers)
+async def assert_hello_for(user: User, headers: Headers, scheme: str = "ws") -> dict[str, Any]:
+    communicator, connected = await handshake(headers, scheme)
     try:
         assert connected
         hello = await communicator.receive_json_from()
@@ -92,8 +98,8 @@ async def assert_hello_for(user: User, headers: Headers) -> dict[str, Any]:
     return hello
 
 
-async def assert_refused_at_handshake(headers: Headers) -> None:
-    communicator, connected = await handshake(headers)
+async def assert_refused_at_handshake(headers: Headers, scheme: str = "ws") -> None:
+    communicator, connected = await handshake(headers, scheme)
     try:
         assert not connected
     finally:
@@ -225,8 +231,65 @@ async def test_a_valid_session_cookie_from_an_allowed_origin_gets_hello() -> Non
     assert hello["user"] == {"id": user.pk, "username": "mira", "display_name": "Mira"}
 
 
-@pytest.mark.parametrize("origin", [b"http://127.0.0.1:8000", b"https://localhost"])
-async def test_every_allowed_host_is_an_allowed_origin(origin: bytes) -> None:
+@pytest.mark.parametrize(
+    ("origin", "host", "scheme"),
+    [
+        (b"http://127.0.0.1:8000", b"127.0.0.1:8000", "ws"),
+        (b"https://localhost", b"localhost", "wss"),
+        (b"HTTPS://LOCALHOST:443", b"localhost", "wss"),
+        (b"http://[::1]:8000", b"[::1]:8000", "ws"),
+    ],
+)
+async def test_every_allowed_host_is_an_allowed_origin_for_its_own_pages(
+    origin: bytes, host: bytes, scheme: str
+) -> None:
     user = await make_user()
 
-    await assert_hello_for(user, [await session_cookie(user), (b"origin", origin)])
+    await assert_hello_for(
+        user, [await session_cookie(user), (b"origin", origin), (b"host", host)], scheme
+    )
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "scheme"),
+    [
+        (b"http://localhost:9999", b"127.0.0.1:8000", "ws"),  # another port and host
+        (b"http://localhost:9999", b"localhost:8000", "ws"),  # another port
+        (b"https://127.0.0.1", b"127.0.0.1:8000", "ws"),  # another scheme and port
+        (b"https://localhost:8000", b"localhost:8000", "ws"),  # another scheme
+        (b"http://localhost", b"localhost", "wss"),  # a plain page on a TLS socket
+        (b"http://127.0.0.1:8000", b"localhost:8000", "ws"),  # another allowed host
+        (b"http://evil.example:8000", b"evil.example:8000", "ws"),  # host not allowed
+        (b"http://localhost:8000/raeume/3/", b"localhost:8000", "ws"),  # not an origin
+    ],
+)
+async def test_an_allowed_host_on_another_port_or_scheme_is_refused_at_the_handshake(
+    origin: bytes, host: bytes, scheme: str
+) -> None:
+    user = await make_user()
+
+    await assert_refused_at_handshake(
+        [await session_cookie(user), (b"origin", origin), (b"host", host)], scheme
+    )
+
+
+async def test_a_trusted_origin_of_another_site_may_connect(settings: Any) -> None:
+    settings.CSRF_TRUSTED_ORIGINS = ["https://app.klima.example"]
+    user = await make_user()
+
+    await assert_hello_for(
+        user, [await session_cookie(user), (b"origin", b"https://app.klima.example")]
+    )
+    await assert_refused_at_handshake(
+        [await session_cookie(user), (b"origin", b"http://app.klima.example")]
+    )
+
+
+async def test_behind_a_tls_proxy_the_forwarded_scheme_counts(settings: Any) -> None:
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    user = await make_user()
+    cookie = await session_cookie(user)
+    forwarded = (b"x-forwarded-proto", b"https")
+
+    await assert_hello_for(user, [cookie, (b"origin", b"https://localhost:8000"), forwarded])
+    await assert_refused_at_handshake([cookie, (b"origin", b"http://localhost:8000"), forwarded])

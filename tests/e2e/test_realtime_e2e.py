@@ -89,6 +89,27 @@ async def test_protocol_limits_on_a_real_server(sqlite_server: Deployment) -> No
     assert "Traceback" not in sqlite_server.logs()
 
 
+async def test_a_frame_just_before_an_oversized_one_logs_no_trace(
+    sqlite_server: Deployment,
+) -> None:
+    # The reply to the first frame crosses the 1009 close the second one causes: a
+    # send to a client that has gone must not be logged as the server's failure.
+    url = sqlite_server.workers[0].ws
+    room = sqlite_server.new_room("E2E zu groß")
+    for _ in range(5):
+        client = await Client.connect(url, sqlite_server.token("jonas"))
+        await client.send({"type": "subscribe", "room": room})
+        await client.send({"type": "ping", "ref": 1})
+        await client.ws.send("x" * 70_000)
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            while True:
+                await client.recv()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+    await asyncio.sleep(0.5)  # what the server does after the close is in its log too
+    assert "Traceback" not in sqlite_server.logs()
+    assert "Exception" not in sqlite_server.logs()
+
+
 async def send_many(client: Client, room: int, n: int) -> list[dict]:
     """Send n messages without waiting in between; return the n acks."""
     for i in range(n):
