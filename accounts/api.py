@@ -16,23 +16,29 @@ from rest_framework.views import APIView
 from accounts import notifications, selectors, services
 from accounts.models import Notification, Profile
 from common.auth import current_user
-from common.serializers import SlugReferenceField
+from common.serializers import (
+    EmailTextField,
+    ModelSerializer,
+    RegexTextField,
+    SlugReferenceField,
+    TextField,
+)
 
 
 class RegisterSerializer(serializers.Serializer):
-    username = serializers.RegexField(
+    username = RegexTextField(
         r"^[\w.@+-]+\Z",
         max_length=150,
         error_messages={
             "invalid": _("Nur Buchstaben, Ziffern und die Zeichen @ . + - _ sind erlaubt.")
         },
     )
-    email = serializers.EmailField()
-    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
-    display_name = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    email = EmailTextField()
+    password = TextField(write_only=True, trim_whitespace=False, max_length=128)
+    display_name = TextField(required=False, allow_blank=True, max_length=80)
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ProfileSerializer(ModelSerializer):
     id = serializers.IntegerField(source="user.id", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
@@ -86,8 +92,8 @@ class RegisterView(APIView):
 
 
 class TokenSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(trim_whitespace=False, max_length=128)
+    username = TextField(max_length=150)
+    password = TextField(trim_whitespace=False, max_length=128)
 
 
 class TokenView(APIView):
@@ -139,7 +145,9 @@ class NotificationListView(GenericAPIView):
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema; the list comes from the selector
 
+    @extend_schema(responses=NotificationSerializer(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(notifications.notification_list(user=current_user(request)))
         return self.get_paginated_response(NotificationSerializer(page, many=True).data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +14,8 @@ from rest_framework.response import Response
 
 from accounts.selectors import public_user
 from common.auth import current_user
-from common.serializers import SlugReferenceField
+from common.schema import CONFLICT
+from common.serializers import ModelSerializer, SlugReferenceField
 from initiatives import permissions as rules
 from initiatives import selectors, services
 from initiatives.filters import InitiativeFilter
@@ -34,21 +36,42 @@ class DistrictSerializer(CategorySerializer):
         fields = ["slug", "name"]
 
 
-class InitiativeSerializer(serializers.ModelSerializer):
+WRITABLE_STATUSES = [s for s in Initiative.Status.values if s != Initiative.Status.ARCHIVED]
+
+
+class StatusField(serializers.ChoiceField):
+    """An initiative's status: set to idea, active or done; it shows as archived too
+    once archived (deleting archives: DELETE)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=WRITABLE_STATUSES, **kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class StatusFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema tells both: what may be sent, and what may come back."""
+
+    target_class = StatusField
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        values = Initiative.Status.values if direction == "response" else WRITABLE_STATUSES
+        return {"type": "string", "enum": list(values)}
+
+
+class InitiativeSerializer(ModelSerializer):
     category = SlugReferenceField(slug_field="slug", queryset=Category.objects.all())
     district = SlugReferenceField(
         slug_field="slug", queryset=District.objects.all(), allow_null=True, required=False
     )
-    category_name = serializers.CharField(source="category.localized_name", read_only=True)
-    district_name = serializers.CharField(
-        source="district.localized_name", read_only=True, default=None
-    )
+    # Method fields: a source through a null district is left out of a PATCH's answer
+    # by DRF (its default is skipped in partial updates), and the schema says it is there.
+    category_name = serializers.SerializerMethodField()
+    district_name = serializers.SerializerMethodField()
     member_count = serializers.IntegerField(read_only=True, default=0)
     my_role = serializers.SerializerMethodField()
-    status = serializers.ChoiceField(
-        choices=[c for c in Initiative.Status.choices if c[0] != Initiative.Status.ARCHIVED],
-        required=False,
-    )
+    status = StatusField(required=False)
 
     class Meta:
         model = Initiative
@@ -72,14 +95,15 @@ class InitiativeSerializer(serializers.ModelSerializer):
         read_only_fields = ["slug", "description_html", "created_at", "updated_at"]
         extra_kwargs = {"title": {"min_length": 3}, "summary": {"min_length": 3}}
 
+    def get_category_name(self, initiative: Initiative) -> str:
+        return initiative.category.localized_name
+
+    def get_district_name(self, initiative: Initiative) -> str | None:
+        return initiative.district.localized_name if initiative.district else None
+
     def get_my_role(self, initiative: Initiative) -> str | None:
         request = self.context.get("request")
         return rules.role_in(request.user, initiative) if request else None
-
-    def to_representation(self, instance: Initiative) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data["status"] = instance.status  # archived shows as archived
-        return data
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -94,7 +118,9 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class RoleSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Membership.Role.choices)
+    """A partial update: without `role`, nothing changes."""
+
+    role = serializers.ChoiceField(choices=Membership.Role.choices, required=False)
 
 
 class InitiativeViewSet(
@@ -146,7 +172,7 @@ class InitiativeViewSet(
         )
         return Response(MembershipSerializer(membership).data)
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, 409: CONFLICT})
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def leave(self, request: Request, slug: str) -> Response:
         services.initiative_leave(user=current_user(request), initiative=self.get_object())
@@ -159,7 +185,13 @@ class InitiativeViewSet(
         page = self.paginate_queryset(memberships)
         return self.get_paginated_response(MembershipSerializer(page, many=True).data)
 
-    @extend_schema(methods=["PATCH"], request=RoleSerializer, responses={200: MembershipSerializer})
+    @extend_schema(
+        methods=["PATCH"],
+        request=RoleSerializer,
+        responses={200: MembershipSerializer, 409: CONFLICT},
+    )
+    @extend_schema(methods=["DELETE"], responses={204: None, 409: CONFLICT})
+    @extend_schema(methods=["GET"], responses={200: MembershipSerializer})
     @action(
         detail=True,
         methods=["get", "patch", "delete"],
@@ -178,7 +210,7 @@ class InitiativeViewSet(
                 actor=current_user(request),
                 initiative=initiative,
                 user_id=int(user_id),
-                role=serializer.validated_data["role"],
+                role=serializer.validated_data.get("role"),
             )
             return Response(MembershipSerializer(membership).data)
         services.member_remove(

@@ -6,11 +6,12 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from common.query import StrictFilterSet
 from initiatives import selectors
 from initiatives.models import Category, District, Initiative
 
 
-class InitiativeFilter(django_filters.FilterSet):
+class InitiativeFilter(StrictFilterSet):
     category = django_filters.ModelChoiceFilter(
         field_name="category", to_field_name="slug", queryset=Category.objects.all()
     )

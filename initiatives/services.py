@@ -142,13 +142,18 @@ def initiative_leave(*, user: User, initiative: Initiative) -> None:
 
 
 @transaction.atomic
-def member_set_role(*, actor: User, initiative: Initiative, user_id: int, role: str) -> Membership:
-    """A lead promotes a member to lead or demotes a lead; one lead always remains."""
+def member_set_role(
+    *, actor: User, initiative: Initiative, user_id: int, role: str | None
+) -> Membership:
+    """A lead promotes a member to lead or demotes a lead; one lead always remains.
+    Without a role (a PATCH that names none) nothing changes."""
     if not permissions.can_manage_members(actor, initiative):
         raise forbidden(_("Nur die Leitung darf Rollen vergeben."))
-    if role not in Membership.Role.values:
+    if role is not None and role not in Membership.Role.values:
         raise DomainError("invalid", _("Unbekannte Rolle."))
     membership = _locked_membership(initiative, user_id)
+    if role is None:
+        return membership
     if role == Membership.Role.MEMBER:
         _ensure_a_lead_remains(initiative, membership)
     membership.role = role

@@ -10,8 +10,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from asgiref.sync import async_to_sync
+from django.conf import settings
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
@@ -20,28 +21,35 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import current_user
-from common.errors import DomainError
-from common.validation import MAX_ID, clean_int
+from common.query import int_param
+from common.schema import NOT_BLANK, int_query
+from common.serializers import StrictBooleanField, StrictIntegerField, TextField, id_field
 from initiatives.selectors import access_initiative
 from presence.services import Snapshot, get_keeper
 from rooms import permissions as rules
 from rooms import selectors, services
+from rooms.models import Room
 from rooms.rendering import room_data
 
 HISTORY_LIMIT_DEFAULT = 50
 HISTORY_LIMIT_MAX = 200
 
-ROOM_FIELDS: dict[str, serializers.Field] = {
-    "id": serializers.IntegerField(),
-    "title": serializers.CharField(),
-    "initiative": serializers.DictField(allow_null=True),
-    "members_only": serializers.BooleanField(),
-    "slow_mode_seconds": serializers.IntegerField(),
-    "archived": serializers.BooleanField(),
-    "last_seq": serializers.IntegerField(),
-    "unread": serializers.IntegerField(),
-}
-RoomSchema = inline_serializer("Room", ROOM_FIELDS)
+
+class RoomSchema(serializers.Serializer):
+    """A room as rooms.rendering.room_data renders it (for the schema only)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    initiative = serializers.DictField(allow_null=True, help_text="{id, slug, title} or null")
+    members_only = serializers.BooleanField()
+    slow_mode_seconds = serializers.IntegerField()
+    archived = serializers.BooleanField()
+    last_seq = serializers.IntegerField()
+    unread = serializers.IntegerField()
+
+    class Meta:
+        ref_name = "Room"
+
 
 MessageSchema = inline_serializer(
     "Message",
@@ -80,29 +88,44 @@ ThreadSchema = inline_serializer(
 
 
 class RoomCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=80)
-    members_only = serializers.BooleanField(default=False)
+    title = TextField(max_length=80)
+    members_only = StrictBooleanField(default=False)
 
 
 class RoomUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=80, required=False)
-    members_only = serializers.BooleanField(required=False)
-    slow_mode_seconds = serializers.IntegerField(min_value=0, max_value=86_400, required=False)
-    archived = serializers.BooleanField(required=False)
+    title = TextField(max_length=80, required=False)
+    members_only = StrictBooleanField(required=False)
+    slow_mode_seconds = StrictIntegerField(min_value=0, max_value=86_400, required=False)
+    archived = StrictBooleanField(required=False)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": settings.KLIMA["MESSAGE_MAX_LENGTH"],
+        "pattern": NOT_BLANK,
+        "description": "Markdown; blank once trimmed, or too long, is `too_long`.",
+    }
+)
+class MessageBodyField(TextField):
+    """The service checks the body (rooms.services.validation.clean_body): blank or too
+    long is `too_long`, as on the websocket."""
 
 
 class MessagePostSerializer(serializers.Serializer):
-    body = serializers.CharField(trim_whitespace=False, allow_blank=True)
-    client_id = serializers.CharField(max_length=64)
-    thread = serializers.IntegerField(required=False, allow_null=True)
+    body = MessageBodyField(trim_whitespace=False, allow_blank=True)
+    client_id = TextField(max_length=64)
+    thread = id_field(required=False, allow_null=True)
 
 
 class RoomListView(GenericAPIView):
     """The rooms I can read, with my unread count each."""
 
     permission_classes = [permissions.IsAuthenticated]
+    queryset = Room.objects.none()  # for the schema; the list comes from the selector
 
-    @extend_schema(operation_id="rooms_list", responses={200: RoomSchema})
+    @extend_schema(operation_id="rooms_list", responses={200: RoomSchema(many=True)})
     def get(self, request: Request) -> Response:
         user = current_user(request)
         page = self.paginate_queryset(selectors.room_list(user=user))
@@ -135,7 +158,7 @@ class InitiativeRoomsView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: inline_serializer("RoomList", ROOM_FIELDS, many=True)})
+    @extend_schema(responses={200: RoomSchema(many=True)})
     def get(self, request: Request, slug: str) -> Response:
         user = current_user(request)
         initiative = access_initiative(slug=slug)
@@ -153,22 +176,6 @@ class InitiativeRoomsView(APIView):
         return Response(room_data(room, unread=0), status=status.HTTP_201_CREATED)
 
 
-def _int_param(request: Request, name: str, *, minimum: int = 0) -> int | None:
-    """A whole-number query parameter (absent or empty: None), checked as every integer
-    is (common.validation); a 400 naming the parameter otherwise."""
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return None
-    try:
-        value: Any = int(raw)
-    except ValueError:
-        value = raw
-    try:
-        return clean_int(value, field=name, minimum=minimum, maximum=MAX_ID)
-    except DomainError as error:
-        raise ValidationError({name: [error.detail]}) from None
-
-
 class MessagesView(APIView):
     """History pages (`before`, `after_seq`, `limit`) and posting."""
 
@@ -176,20 +183,23 @@ class MessagesView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("before", int, description="message id: the page before it"),
-            OpenApiParameter("after_seq", int, description="the messages created after seq"),
-            OpenApiParameter("limit", int, description="1..200, default 50"),
+            int_query("before", "a message id: the page before it", minimum=1),
+            int_query(
+                "after_seq",
+                "the messages whose message.created seq is above it (not with `before`)",
+            ),
+            int_query("limit", "messages per page, default 50; above 200: 200", minimum=1),
         ],
         responses={200: MessagePageSchema},
     )
     def get(self, request: Request, room_id: int) -> Response:
         user = current_user(request)
-        before = _int_param(request, "before", minimum=1)
-        after_seq = _int_param(request, "after_seq")
+        before = int_param(request, "before", minimum=1)
+        after_seq = int_param(request, "after_seq")
         if before is not None and after_seq is not None:
             raise ValidationError({"before": [_("Nur `before` oder `after_seq`, nicht beides.")]})
         limit = min(
-            _int_param(request, "limit", minimum=1) or HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX
+            int_param(request, "limit", minimum=1) or HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX
         )
         room = selectors.access_room(user=user, room_id=room_id)
         results, has_next = selectors.history(

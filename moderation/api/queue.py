@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -12,9 +11,12 @@ from rest_framework.views import APIView
 
 from common.auth import current_user
 from common.errors import forbidden
+from common.query import choice_param, int_param
+from common.schema import CONFLICT, choice_query, int_query
+from common.serializers import TextField, id_field
 from moderation import permissions as rules
 from moderation import selectors, services
-from moderation.api.schema import ActionOut, QueueItemOut, ReportOut
+from moderation.api.schema import ActionOut, QueueItemListOut, ReportOut
 from moderation.models import ModerationAction, Report
 from moderation.rendering import action_data, report_data
 from moderation.services.reports import RESOLUTIONS
@@ -24,17 +26,17 @@ from rooms.permissions import sees_hidden_content
 
 
 class ReportSerializer(serializers.Serializer):
-    message = serializers.IntegerField()
+    message = id_field()
     reason = serializers.ChoiceField(choices=Report.Reason.choices)
-    text = serializers.CharField(max_length=REPORT_TEXT_MAX, required=False, allow_blank=True)
+    text = TextField(max_length=REPORT_TEXT_MAX, required=False, allow_blank=True)
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REASON_MAX)
+    reason = TextField(max_length=REASON_MAX)
 
 
 class OptionalReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REASON_MAX, required=False, allow_blank=True)
+    reason = TextField(max_length=REASON_MAX, required=False, allow_blank=True)
 
 
 class ResolveSerializer(OptionalReasonSerializer):
@@ -46,7 +48,7 @@ class ReportCreateView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=ReportSerializer, responses={201: ReportOut})
+    @extend_schema(request=ReportSerializer, responses={201: ReportOut, 409: CONFLICT})
     def post(self, request: Request) -> Response:
         user = current_user(request)
         serializer = ReportSerializer(data=request.data)
@@ -62,8 +64,9 @@ class QueueView(GenericAPIView):
     """Reported messages waiting for review, most urgent first (docs/moderation.md)."""
 
     permission_classes = [permissions.IsAuthenticated]
+    queryset = Report.objects.none()  # for the schema; the list comes from the selector
 
-    @extend_schema(responses=QueueItemOut)
+    @extend_schema(responses=QueueItemListOut)
     def get(self, request: Request) -> Response:
         user = current_user(request)
         if not rules.can_view_queue(user):
@@ -137,23 +140,20 @@ class LogView(GenericAPIView):
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = ActionOut
+    queryset = ModerationAction.objects.none()  # for the schema; the list comes from the selector
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("user", int, description="only actions against this user"),
-            OpenApiParameter("kind", str, enum=ModerationAction.Kind.values),
-        ]
+            int_query("user", "only actions against this user", minimum=1),
+            choice_query("kind", ModerationAction.Kind.values, "only actions of this kind"),
+        ],
+        responses=ActionOut(many=True),
     )
     def get(self, request: Request) -> Response:
         user = current_user(request)
         if not rules.can_view_log(user):
             raise forbidden()
-        target = request.query_params.get("user")
-        target_id = int(target) if target and target.isdigit() and len(target) < 19 else None
-        if target and target_id is None:
-            raise serializers.ValidationError({"user": [_("Muss eine Zahl sein.")]})
-        kind = request.query_params.get("kind") or None
-        if kind is not None and kind not in ModerationAction.Kind.values:
-            raise serializers.ValidationError({"kind": [_("Unbekannte Art.")]})
+        target_id = int_param(request, "user", minimum=1)
+        kind = choice_param(request, "kind", ModerationAction.Kind.values)
         page = self.paginate_queryset(selectors.log_list(viewer=user, user_id=target_id, kind=kind))
         return self.get_paginated_response([action_data(a) for a in page or []])

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -17,34 +16,31 @@ from rest_framework.response import Response
 
 from common.auth import current_user
 from common.errors import not_found
+from common.query import bool_param
+from common.schema import bool_query
+from common.serializers import StrictIntegerField, TextField, id_field
 from common.validation import clean_id
 from moderation import selectors, services
-from moderation.api.schema import RestrictionOut
+from moderation.api.schema import RestrictionOut, ScopeField
 from moderation.models import Ban, ModerationAction, Mute, Restriction
 from moderation.rendering import restriction_data
-from moderation.services.validation import REASON_MAX
+from moderation.services.validation import DURATION_MAX, REASON_MAX
 
 
 class RestrictionSerializer(serializers.Serializer):
-    user = serializers.IntegerField()
-    scope = serializers.JSONField(help_text='"global", {"room": id} or {"initiative": id}')
-    duration = serializers.IntegerField(allow_null=True, help_text="seconds; null: until lifted")
-    reason = serializers.CharField(max_length=REASON_MAX)
+    user = id_field()
+    scope = ScopeField()
+    duration = StrictIntegerField(
+        allow_null=True,
+        min_value=1,
+        max_value=DURATION_MAX,
+        help_text="seconds; null: until lifted",
+    )
+    reason = TextField(max_length=REASON_MAX)
 
 
 class LiftSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REASON_MAX, required=False, allow_blank=True)
-
-
-def _active_param(request: Request) -> bool | None:
-    raw = request.query_params.get("active")
-    if raw in (None, ""):
-        return None
-    if raw in ("1", "true", "yes"):
-        return True
-    if raw in ("0", "false", "no"):
-        return False
-    raise serializers.ValidationError({"active": [_("true oder false")]})
+    reason = TextField(max_length=REASON_MAX, required=False, allow_blank=True)
 
 
 def _with_actions(items: list[Restriction], kind: str, field: str) -> list[dict[str, Any]]:
@@ -70,7 +66,7 @@ class _RestrictionList(GenericAPIView):
         raise NotImplementedError
 
     @extend_schema(
-        parameters=[OpenApiParameter("active", bool, description="only those in force (or not)")],
+        parameters=[bool_query("active", "only those in force (true) or not (false)")],
         responses=RestrictionOut(many=True),
     )
     def get(self, request: Request) -> Response:
@@ -122,7 +118,9 @@ class MuteListView(_RestrictionList):
     queryset = Mute.objects.none()  # for the schema; the list comes from the selector
 
     def _list(self, request: Request) -> Any:
-        return selectors.mute_list(viewer=current_user(request), active=_active_param(request))
+        return selectors.mute_list(
+            viewer=current_user(request), active=bool_param(request, "active")
+        )
 
     def _impose(self, request: Request, **data: Any) -> Mute:
         return services.member_mute(actor=current_user(request), user_id=data.pop("user"), **data)
@@ -147,7 +145,9 @@ class BanListView(_RestrictionList):
     queryset = Ban.objects.none()  # for the schema; the list comes from the selector
 
     def _list(self, request: Request) -> Any:
-        return selectors.ban_list(viewer=current_user(request), active=_active_param(request))
+        return selectors.ban_list(
+            viewer=current_user(request), active=bool_param(request, "active")
+        )
 
     def _impose(self, request: Request, **data: Any) -> Ban:
         return services.member_ban(actor=current_user(request), user_id=data.pop("user"), **data)

@@ -6,14 +6,37 @@ these serializers describe them to drf-spectacular and are never used to render.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
+
+from common.validation import MAX_ID
+
+SCOPE_SCHEMA = {
+    "description": 'Where it applies: "global", {"room": id} or {"initiative": id}.',
+    "oneOf": [
+        {"type": "string", "enum": ["global"]},
+        *(
+            {
+                "type": "object",
+                "required": [key],
+                "properties": {key: {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+                "additionalProperties": False,
+            }
+            for key in ("room", "initiative")
+        ),
+    ],
+}
+
+
+@extend_schema_field(SCOPE_SCHEMA)
+class ScopeField(serializers.JSONField):
+    """A mute's, ban's or log entry's scope (moderation/scopes.py reads and writes it)."""
 
 
 class RestrictionOut(serializers.Serializer):
     id = serializers.IntegerField()
     user = serializers.DictField()
-    scope = serializers.JSONField(help_text='"global", {"room": id} or {"initiative": id}')
+    scope = ScopeField()
     until = serializers.DateTimeField(allow_null=True)
     reason = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -31,7 +54,7 @@ class ActionOut(serializers.Serializer):
     kind = serializers.CharField()
     target_user = serializers.DictField(allow_null=True)
     message = serializers.IntegerField(allow_null=True)
-    scope = serializers.JSONField()
+    scope = ScopeField()
     mute = serializers.IntegerField(allow_null=True)
     ban = serializers.IntegerField(allow_null=True)
     reason = serializers.CharField()
@@ -61,22 +84,18 @@ class AppealOut(serializers.Serializer):
 
 
 # Built from a dict: a declared field named `context` would clash with Serializer.context.
-QueueItemOut = inline_serializer(
-    "QueueItem",
-    {
-        "message": serializers.DictField(help_text="the message; hidden text for moderators only"),
-        "room": serializers.DictField(),
-        "reporters": serializers.IntegerField(),
-        "escalated": serializers.BooleanField(),
-        "hidden": serializers.BooleanField(),
-        "auto_hidden": serializers.BooleanField(),
-        "first_reported_at": serializers.DateTimeField(),
-        "reasons": serializers.DictField(child=serializers.IntegerField()),
-        "reports": ReportOut(many=True),
-        "dismissed_before": serializers.IntegerField(),
-        "context": serializers.DictField(help_text="{before: [messages], after: [messages]}"),
-        "author_history": serializers.DictField(
-            help_text="{counts: {kind: n}, latest: [log entries]}"
-        ),
-    },
-)
+QUEUE_ITEM_FIELDS: dict[str, serializers.Field] = {
+    "message": serializers.DictField(help_text="the message; hidden text for moderators only"),
+    "room": serializers.DictField(),
+    "reporters": serializers.IntegerField(),
+    "escalated": serializers.BooleanField(),
+    "hidden": serializers.BooleanField(),
+    "auto_hidden": serializers.BooleanField(),
+    "first_reported_at": serializers.DateTimeField(),
+    "reasons": serializers.DictField(child=serializers.IntegerField()),
+    "reports": ReportOut(many=True),
+    "dismissed_before": serializers.IntegerField(),
+    "context": serializers.DictField(help_text="{before: [messages], after: [messages]}"),
+    "author_history": serializers.DictField(help_text="{counts: {kind: n}, latest: [log entries]}"),
+}
+QueueItemListOut = inline_serializer("QueueItem", QUEUE_ITEM_FIELDS, many=True)

@@ -147,6 +147,7 @@ def test_home_page_greets_a_signed_in_user(client: Client, make_user: MakeUser) 
 # --- OpenAPI -------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db  # the schema lists the city's categories and districts
 def test_schema_is_an_openapi_3_document_with_the_api(client: Client) -> None:
     response = client.get("/api/schema/", {"format": "json"})
 
@@ -169,6 +170,7 @@ def test_schema_is_an_openapi_3_document_with_the_api(client: Client) -> None:
         assert path in schema["paths"], path
 
 
+@pytest.mark.django_db
 def test_schema_is_yaml_by_default(client: Client) -> None:
     response = client.get("/api/schema/")
 

@@ -786,6 +786,20 @@ def test_setting_an_unknown_role_is_a_400(make_user: MakeUser, role: Any) -> Non
     assert list(response.json()["errors"]) == ["role"]
 
 
+def test_a_patch_that_names_no_role_changes_nothing_but_is_still_the_leads(
+    make_user: MakeUser,
+) -> None:
+    # A PATCH is partial (as the schema says): without `role` the membership stays.
+    initiative = InitiativeFactory()
+    member = with_member(initiative, make_user())
+
+    by_lead = token_client(initiative.created_by).patch(member_url(initiative, member), {})
+    by_member = token_client(member).patch(member_url(initiative, member), {})
+
+    assert (by_lead.status_code, by_lead.json()["role"]) == (200, "member")
+    assert by_member.status_code == 403
+
+
 def test_setting_the_role_of_a_non_member_is_a_404(make_user: MakeUser) -> None:
     initiative = InitiativeFactory()
 

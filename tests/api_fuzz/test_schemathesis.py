@@ -1,0 +1,79 @@
+"""Schemathesis against a real server: every operation of the OpenAPI schema, with all of
+its checks (server errors, undocumented status codes, answers that break the schema,
+invalid input accepted, valid input refused, ...), as nobody, as a member and as a
+moderator. The few check/operation pairs that the schema cannot express are listed,
+each with its reason, in tests/api_fuzz/schemathesis.toml.
+
+A run is bounded (EXAMPLES per operation and phase); its seed is printed, so a failure
+is repeated with `schemathesis run ... --seed N`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.servers import Deployment, sqlite_deployment
+
+pytestmark = pytest.mark.e2e
+
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+EXAMPLES = 20
+TIMEOUT_SECONDS = 600
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    """uvicorn (as production runs it) on a fresh demo database of its own."""
+    deployment = sqlite_deployment(Path(tmp_path_factory.mktemp("schemathesis")))
+    try:
+        deployment.start_worker("uvicorn")
+        yield deployment
+    finally:
+        deployment.close()
+
+
+# Seen once in a few dozen runs, inside schemathesis (CPython 3.11's `ast` under deep
+# recursion), with no failure of the API reported.
+CPYTHON_FLAKE = "AST constructor recursion depth mismatch"
+
+
+def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
+    )
+
+
+def _schemathesis() -> str:
+    found = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
+    assert found, "schemathesis is a dev dependency (pyproject.toml)"
+    return found
+
+
+@pytest.mark.parametrize("who", [None, "jonas", "mira"], ids=["anonymous", "member", "moderator"])
+def test_every_operation_passes_every_check(server: Deployment, who: str | None) -> None:
+    headers = [] if who is None else ["-H", f"Authorization: Token {server.token(who)}"]
+    command = [
+        _schemathesis(),
+        "--no-color",
+        "--config-file",
+        str(CONFIG),
+        "run",
+        f"{server.workers[0].http}/api/schema/",
+        *headers,
+        "--max-examples",
+        str(EXAMPLES),
+        "--workers",
+        "2",
+    ]
+    run = _run(command)
+    if run.returncode != 0 and CPYTHON_FLAKE in run.stdout and "Failures:" not in run.stdout:
+        run = _run(command)  # once more: a fault of the tool's interpreter, not of ours
+    report = run.stdout[-6000:] + run.stderr[-2000:]
+    assert run.returncode == 0, report
+    assert "Traceback" not in server.logs(), server.logs()[-6000:]
