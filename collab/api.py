@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from initiatives.api import CategoryViewSet, DistrictViewSet, InitiativeViewSet
 
 router = DefaultRouter()
+router.include_format_suffixes = False  # one URL per endpoint, no `.json` variant
 router.register("initiatives", InitiativeViewSet, basename="initiative")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("districts", DistrictViewSet, basename="district")

@@ -106,6 +106,9 @@ class _RestrictionDetail(GenericAPIView):
         serializer = LiftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reason = serializer.validated_data.get("reason") or request.query_params.get("reason")
+        # What one may not see does not exist for them (as GET): 404, not 403.
+        if not self._list(request).filter(pk=clean_id(item_id, field="id")).exists():
+            raise not_found()
         item = self._lift(request, item_id, reason)
         [data] = _with_actions([item], self.kind, self.field)
         return Response(data)

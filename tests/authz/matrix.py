@@ -1,0 +1,445 @@
+"""The authorization matrix: for every URL and method of the site, and every websocket
+frame type, what each role gets (ROLES in tests/authz/world.py).
+
+A new endpoint or frame type must join it: tests/authz/test_matrix_complete.py fails
+for a URL pattern, method or frame type without a row here. Each cell is the answer
+as a person of that role gets it in the world of world.py, whose subject is a
+members-only room of the initiative.
+
+REST rows: a status code per role. Page rows (not under /api/): the same, signed in by
+session. Websocket rows: "ok" (the frame is served: its reply, or no error), an error
+code, or "closed 4401" for a handshake that proves nobody.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tests.authz.world import ROLES, World
+
+Cells = dict[str, int | str]
+
+
+def api(
+    anonymous: int,
+    member: int,
+    non_member: int,
+    lead_here: int,
+    lead_elsewhere: int,
+    moderator: int,
+    muted: int,
+    banned: int,
+    deactivated: int = 401,  # a token of an account switched off proves nobody: 401 everywhere
+) -> Cells:
+    """The cells of a row, in the order of ROLES."""
+    return dict(zip(ROLES, locals().values(), strict=True))
+
+
+def same(status: int, *, anonymous: int | None = None, deactivated: int = 401) -> Cells:
+    """Every signed-in role gets `status`."""
+    cells = dict.fromkeys(ROLES, status)
+    cells["anonymous"] = status if anonymous is None else anonymous
+    cells["deactivated"] = deactivated
+    return cells
+
+
+SIGNED_IN = same(200, anonymous=401)
+PUBLIC = same(200)
+# Who may read the members-only room: its members and lead, moderators; a mute does not
+# keep anyone from reading, a ban does (403 `banned`).
+READ_ROOM = api(401, 200, 403, 200, 403, 200, 200, 403)
+# Who looks after the initiative and its rooms: its lead and moderators.
+LEAD_OR_MODERATOR = api(401, 403, 403, 200, 403, 200, 403, 403)
+MODERATOR_ONLY = api(401, 403, 403, 403, 403, 200, 403, 403)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str  # the URL pattern's name
+    method: str
+    path: Callable[[World], str]
+    cells: Cells
+    body: Callable[[World, str], Any] | None = None  # (world, role) -> JSON body
+
+
+def _new_user(world: World, role: str) -> dict[str, str]:
+    name = f"neu{uuid.uuid4().hex[:8]}"
+    return {"username": name, "email": f"{name}@example.org", "password": "Sicheres-Passwort-2035"}
+
+
+def _credentials(world: World, role: str) -> dict[str, str]:
+    user = world.user(role)
+    name = user.username if user is not None else "niemand"
+    return {"username": name, "password": world.password}
+
+
+def _initiative_body(world: World, role: str) -> dict[str, str]:
+    return {
+        "title": f"Neue Initiative {uuid.uuid4().hex[:6]}",
+        "summary": "Gemeinsam etwas fürs Klima tun.",
+        "description": "Wir treffen uns.",
+        "category": "energie",
+        "district": "mitte",
+    }
+
+
+def _slug(world: World) -> str:
+    return world.initiative.slug
+
+
+def _member(world: World) -> int:
+    return world.users["member"].pk
+
+
+REST: list[Row] = [
+    Row("healthz", "GET", lambda w: "/healthz", same(200, deactivated=200)),
+    Row("readyz", "GET", lambda w: "/readyz", same(200, deactivated=200)),
+    Row("api-root", "GET", lambda w: "/api/", PUBLIC),
+    Row("schema", "GET", lambda w: "/api/schema/", PUBLIC),
+    Row("swagger-ui", "GET", lambda w: "/api/docs/", PUBLIC),
+    Row("api-register", "POST", lambda w: "/api/auth/register/", same(201), _new_user),
+    Row(
+        "api-token",
+        "POST",
+        lambda w: "/api/auth/token/",
+        # No authentication runs here: an account switched off just cannot sign in.
+        same(200, anonymous=400, deactivated=400),
+        _credentials,
+    ),
+    Row("api-me", "GET", lambda w: "/api/auth/me/", SIGNED_IN),
+    Row(
+        "api-me", "PATCH", lambda w: "/api/auth/me/", SIGNED_IN, lambda w, r: {"display_name": "X"}
+    ),
+    Row("notification-list", "GET", lambda w: "/api/notifications/", SIGNED_IN),
+    Row(
+        "notification-read",
+        "POST",
+        lambda w: f"/api/notifications/{w.notification.pk}/read/",
+        # Only its owner sees a notification; for anyone else it does not exist.
+        api(401, 200, 404, 404, 404, 404, 404, 404),
+    ),
+    Row("room-list", "GET", lambda w: "/api/rooms/", SIGNED_IN),
+    Row("room-detail", "GET", lambda w: f"/api/rooms/{w.room.pk}/", READ_ROOM),
+    Row(
+        "room-detail",
+        "PATCH",
+        lambda w: f"/api/rooms/{w.room.pk}/",
+        LEAD_OR_MODERATOR,
+        lambda w, r: {"title": "Orga neu"},
+    ),
+    Row("room-messages", "GET", lambda w: f"/api/rooms/{w.room.pk}/messages/", READ_ROOM),
+    Row(
+        "room-messages",
+        "POST",
+        lambda w: f"/api/rooms/{w.room.pk}/messages/",
+        api(401, 201, 403, 201, 403, 201, 403, 403),  # muted: 403 `muted`
+        lambda w, r: {"body": "Hallo", "client_id": str(uuid.uuid4())},
+    ),
+    Row(
+        "room-thread",
+        "GET",
+        lambda w: f"/api/rooms/{w.room.pk}/threads/{w.message.pk}/",
+        READ_ROOM,
+    ),
+    Row("room-presence", "GET", lambda w: f"/api/rooms/{w.room.pk}/presence/", READ_ROOM),
+    Row("initiative-rooms", "GET", lambda w: f"/api/initiatives/{_slug(w)}/rooms/", SIGNED_IN),
+    Row(
+        "initiative-rooms",
+        "POST",
+        lambda w: f"/api/initiatives/{_slug(w)}/rooms/",
+        api(401, 403, 403, 201, 403, 201, 403, 403),
+        lambda w, r: {"title": "Werkstatt"},
+    ),
+    Row(
+        "moderation-reports",
+        "POST",
+        lambda w: "/api/moderation/reports/",
+        # Reporting stays possible while muted; jonas has reported it already (409).
+        api(401, 409, 403, 201, 403, 201, 201, 403),
+        lambda w, r: {"message": w.message.pk, "reason": "spam"},
+    ),
+    Row(
+        "moderation-queue",
+        "GET",
+        lambda w: "/api/moderation/queue/",
+        api(401, 403, 403, 200, 200, 200, 403, 403),  # leads: their initiatives' part
+    ),
+    Row(
+        "moderation-resolve",
+        "POST",
+        lambda w: f"/api/moderation/queue/{w.message.pk}/resolve/",
+        LEAD_OR_MODERATOR,
+        lambda w, r: {"action": "dismiss"},
+    ),
+    Row(
+        "moderation-hide",
+        "POST",
+        lambda w: f"/api/moderation/messages/{w.message.pk}/hide/",
+        LEAD_OR_MODERATOR,
+        lambda w, r: {"reason": "Werbung"},
+    ),
+    Row(
+        "moderation-unhide",
+        "POST",
+        lambda w: f"/api/moderation/messages/{w.message.pk}/unhide/",
+        LEAD_OR_MODERATOR,
+        lambda w, r: {},
+    ),
+    Row("moderation-mutes", "GET", lambda w: "/api/moderation/mutes/", SIGNED_IN),
+    Row(
+        "moderation-mutes",
+        "POST",
+        lambda w: "/api/moderation/mutes/",
+        api(401, 403, 403, 201, 403, 201, 403, 403),
+        lambda w, r: {
+            "user": w.message.author_id,
+            "scope": {"room": w.room.pk},
+            "duration": 3600,
+            "reason": "Zu laut",
+        },
+    ),
+    Row(
+        "moderation-mute",
+        "GET",
+        lambda w: f"/api/moderation/mutes/{w.mute.pk}/",
+        # The muted person, the lead who oversees the room, moderators; nobody else
+        # learns that it exists.
+        api(401, 404, 404, 200, 404, 200, 200, 404),
+    ),
+    Row(
+        "moderation-mute",
+        "DELETE",
+        lambda w: f"/api/moderation/mutes/{w.mute.pk}/",
+        api(401, 404, 404, 200, 404, 200, 403, 404),
+    ),
+    Row("moderation-bans", "GET", lambda w: "/api/moderation/bans/", SIGNED_IN),
+    Row(
+        "moderation-bans",
+        "POST",
+        lambda w: "/api/moderation/bans/",
+        MODERATOR_ONLY | {"moderator": 201},
+        lambda w, r: {
+            "user": w.message.author_id,
+            "scope": {"room": w.room.pk},
+            "duration": None,
+            "reason": "Spam",
+        },
+    ),
+    Row(
+        "moderation-ban",
+        "GET",
+        lambda w: f"/api/moderation/bans/{w.ban.pk}/",
+        api(401, 404, 404, 200, 404, 200, 404, 200),
+    ),
+    Row(
+        "moderation-ban",
+        "DELETE",
+        lambda w: f"/api/moderation/bans/{w.ban.pk}/",
+        api(401, 404, 404, 403, 404, 200, 404, 403),
+    ),
+    Row(
+        "moderation-log",
+        "GET",
+        lambda w: "/api/moderation/log/",
+        api(401, 403, 403, 200, 200, 200, 403, 403),
+    ),
+    Row("moderation-appeals", "GET", lambda w: "/api/moderation/appeals/", SIGNED_IN),
+    Row(
+        "moderation-appeals",
+        "POST",
+        lambda w: "/api/moderation/appeals/",
+        # Only the person a decision was taken against appeals it, once (stella has).
+        api(401, 403, 403, 403, 403, 403, 409, 403),
+        lambda w, r: {"mute": w.mute.pk, "text": "Bitte prüft das noch einmal."},
+    ),
+    Row(
+        "moderation-appeal-decide",
+        "POST",
+        lambda w: f"/api/moderation/appeals/{w.appeal.pk}/decide/",
+        MODERATOR_ONLY,
+        lambda w, r: {"decision": "uphold", "reason": "Bleibt."},
+    ),
+    Row("initiative-list", "GET", lambda w: "/api/initiatives/", PUBLIC),
+    Row(
+        "initiative-list",
+        "POST",
+        lambda w: "/api/initiatives/",
+        same(201, anonymous=401),
+        _initiative_body,
+    ),
+    Row("initiative-detail", "GET", lambda w: f"/api/initiatives/{_slug(w)}/", PUBLIC),
+    Row(
+        "initiative-detail",
+        "PUT",
+        lambda w: f"/api/initiatives/{_slug(w)}/",
+        LEAD_OR_MODERATOR,
+        _initiative_body,
+    ),
+    Row(
+        "initiative-detail",
+        "PATCH",
+        lambda w: f"/api/initiatives/{_slug(w)}/",
+        LEAD_OR_MODERATOR,
+        lambda w, r: {"summary": "Neu gefasst."},
+    ),
+    Row(
+        "initiative-detail",
+        "DELETE",
+        lambda w: f"/api/initiatives/{_slug(w)}/",
+        LEAD_OR_MODERATOR | {"lead_here": 204, "moderator": 204},
+    ),
+    Row("initiative-join", "POST", lambda w: f"/api/initiatives/{_slug(w)}/join/", SIGNED_IN),
+    Row(
+        "initiative-leave",
+        "POST",
+        lambda w: f"/api/initiatives/{_slug(w)}/leave/",
+        # The last lead cannot leave (409); who is no member has nothing to leave (404).
+        api(401, 204, 404, 409, 404, 404, 204, 204),
+    ),
+    Row("initiative-members", "GET", lambda w: f"/api/initiatives/{_slug(w)}/members/", PUBLIC),
+    Row(
+        "initiative-member",
+        "GET",
+        lambda w: f"/api/initiatives/{_slug(w)}/members/{_member(w)}/",
+        PUBLIC,
+    ),
+    Row(
+        "initiative-member",
+        "PATCH",
+        lambda w: f"/api/initiatives/{_slug(w)}/members/{_member(w)}/",
+        LEAD_OR_MODERATOR,
+        lambda w, r: {"role": "lead"},
+    ),
+    Row(
+        "initiative-member",
+        "DELETE",
+        lambda w: f"/api/initiatives/{_slug(w)}/members/{_member(w)}/",
+        api(401, 204, 403, 204, 403, 204, 403, 403),  # jonas may remove himself: leaving
+    ),
+    Row("category-list", "GET", lambda w: "/api/categories/", PUBLIC),
+    Row("category-detail", "GET", lambda w: "/api/categories/energie/", PUBLIC),
+    Row("district-list", "GET", lambda w: "/api/districts/", PUBLIC),
+    Row("district-detail", "GET", lambda w: "/api/districts/mitte/", PUBLIC),
+]
+
+# The web pages, signed in by session. An account switched off is nobody there.
+SIGNED_IN_REDIRECTED = same(302, anonymous=200, deactivated=200)
+PAGES: list[Row] = [
+    Row("home", "GET", lambda w: "/", same(200, deactivated=200)),
+    Row("login", "GET", lambda w: "/login/", SIGNED_IN_REDIRECTED),
+    Row("login", "POST", lambda w: "/login/", SIGNED_IN_REDIRECTED, lambda w, r: {}),
+    # Django's login view takes PUT as POST (its form view's `put`).
+    Row("login", "PUT", lambda w: "/login/", SIGNED_IN_REDIRECTED, lambda w, r: {}),
+    Row("logout", "GET", lambda w: "/logout/", same(200, deactivated=200)),
+    Row("logout", "POST", lambda w: "/logout/", same(302, deactivated=302)),
+    Row("register", "GET", lambda w: "/register/", same(200, deactivated=200)),
+    Row("register", "POST", lambda w: "/register/", same(200, deactivated=200), lambda w, r: {}),
+    Row(
+        "set_language",
+        "POST",
+        lambda w: "/i18n/setlang/",
+        same(302, deactivated=302),
+        lambda w, r: {"language": "en"},
+    ),
+]
+
+# What is not in the matrix, and why.
+NOT_IN_MATRIX = {
+    "admin": "Django's admin: staff accounts only, with Django's own permissions",
+}
+
+# --- websocket frames ----------------------------------------------------------------
+
+
+def _ws(
+    member: str,
+    non_member: str,
+    lead_here: str,
+    lead_elsewhere: str,
+    moderator: str,
+    muted: str,
+    banned: str,
+) -> Cells:
+    """A frame's cells for the roles that get a socket; the others are closed with 4401."""
+    cells: Cells = dict(locals())
+    cells["anonymous"] = cells["deactivated"] = "closed 4401"
+    return cells
+
+
+@dataclass(frozen=True)
+class FrameRow:
+    type: str
+    frame: Callable[[World], dict[str, Any]]
+    cells: Cells
+
+
+# Tried in this order on one connection per role: a subscribe first (which the rows
+# after it rely on), the delete last before leaving.
+WEBSOCKET: list[FrameRow] = [
+    FrameRow(
+        "subscribe",
+        lambda w: {"type": "subscribe", "room": w.room.pk},
+        _ws("ok", "forbidden", "ok", "forbidden", "ok", "ok", "banned"),
+    ),
+    FrameRow(
+        "typing",
+        lambda w: {"type": "typing", "room": w.room.pk},
+        # Only in a room one has subscribed to; a muted person's is dropped, no error.
+        _ws("ok", "invalid", "ok", "invalid", "ok", "ok", "invalid"),
+    ),
+    FrameRow(
+        "presence",
+        lambda w: {"type": "presence", "status": "idle"},
+        _ws("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    ),
+    FrameRow(
+        "read",
+        lambda w: {"type": "read", "room": w.room.pk, "seq": 1},
+        _ws("ok", "forbidden", "ok", "forbidden", "ok", "ok", "banned"),
+    ),
+    FrameRow(
+        "ping",
+        lambda w: {"type": "ping"},
+        _ws("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    ),
+    FrameRow(
+        "send",
+        lambda w: {
+            "type": "send",
+            "room": w.room.pk,
+            "body": "Hallo",
+            "client_id": str(uuid.uuid4()),
+        },
+        _ws("ok", "forbidden", "ok", "forbidden", "ok", "muted", "banned"),
+    ),
+    FrameRow(
+        "react",
+        lambda w: {"type": "react", "room": w.room.pk, "message": w.message.pk, "emoji": "👍"},
+        _ws("ok", "forbidden", "ok", "forbidden", "ok", "muted", "banned"),
+    ),
+    FrameRow(
+        "unreact",
+        lambda w: {"type": "unreact", "room": w.room.pk, "message": w.message.pk, "emoji": "👍"},
+        _ws("ok", "forbidden", "ok", "forbidden", "ok", "ok", "banned"),
+    ),
+    FrameRow(
+        "edit",
+        lambda w: {"type": "edit", "room": w.room.pk, "message": w.message.pk, "body": "Neu"},
+        # Only its author edits (toni, who has no role here).
+        _ws("forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "banned"),
+    ),
+    FrameRow(
+        "delete",
+        lambda w: {"type": "delete", "room": w.room.pk, "message": w.message.pk},
+        # Its author or a site moderator.
+        _ws("forbidden", "forbidden", "forbidden", "forbidden", "ok", "forbidden", "banned"),
+    ),
+    FrameRow(
+        "unsubscribe",
+        lambda w: {"type": "unsubscribe", "room": w.room.pk},
+        _ws("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    ),
+]
