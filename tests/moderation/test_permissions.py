@@ -108,8 +108,9 @@ def _slow_mode(api: APIClient, w: World) -> Response:
 
 
 # Expected outcomes: a status, or B: 403 with the code `banned` (a room ban keeps its
-# person out of the room before any other rule is asked).
-A, F, B = 401, 403, 4030
+# person out of the room before any other rule is asked). N: 404, for a mute or ban of
+# someone else that one may not even see (only the lead overseeing the room may).
+A, F, B, N = 401, 403, 4030, 404
 
 # role -> expected outcome, in the order of ROLES
 EXPECTED: dict[str, tuple[Act, dict[str, int]]] = {
@@ -118,9 +119,9 @@ EXPECTED: dict[str, tuple[Act, dict[str, int]]] = {
     "hide": (_hide, dict(zip(ROLES, [A, F, F, 200, F, 200, F, B], strict=True))),
     "unhide": (_unhide, dict(zip(ROLES, [A, F, F, 200, F, 200, F, B], strict=True))),
     "mute": (_restrict("mutes"), dict(zip(ROLES, [A, F, F, 201, F, 201, F, F], strict=True))),
-    "unmute": (_unmute, dict(zip(ROLES, [A, F, F, 200, F, 200, F, F], strict=True))),
+    "unmute": (_unmute, dict(zip(ROLES, [A, N, N, 200, N, 200, N, N], strict=True))),
     "ban": (_restrict("bans"), dict(zip(ROLES, [A, F, F, F, F, 201, F, F], strict=True))),
-    "unban": (_unban, dict(zip(ROLES, [A, F, F, F, F, 200, F, F], strict=True))),
+    "unban": (_unban, dict(zip(ROLES, [A, N, N, F, N, 200, N, N], strict=True))),
     "queue": (_queue, dict(zip(ROLES, [A, F, F, 200, 200, 200, F, F], strict=True))),
     "resolve_hide": (
         _resolve("hide"),
