@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.selectors import PublicUser
+from common.outages import log_failure
 from presence import frames, selectors
 from presence.conf import presence_setting
 from presence.store import Change, get_store
@@ -179,7 +180,7 @@ class PresenceKeeper:
                     changes = await self.store.update(room, ttl=self.ttl, puts=puts, sweep=True)
                     await self._announce(room, changes)
                 except Exception:  # the next beat tries again
-                    logger.warning("presence sweep of room %s failed", room, exc_info=True)
+                    log_failure(logger, "presence sweep of room %s failed", room)
 
 
 _keepers = PerLoop(PresenceKeeper)

@@ -21,6 +21,7 @@ from typing import Any
 
 from channels.layers import get_channel_layer
 
+from common.outages import log_failure
 from realtime import publish
 from realtime.db import db_async
 from realtime.loops import PerLoop
@@ -128,7 +129,7 @@ class Hub:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                logger.exception("channel layer receive failed; retrying")
+                log_failure(logger, "channel layer receive failed; retrying")
                 await asyncio.sleep(RECEIVE_RETRY_SECONDS)
                 await self._refresh_groups()
                 await self.resync()
@@ -188,7 +189,7 @@ class Hub:
         try:
             latest = await _fetch_latest(room_ids=list(anchored))
         except Exception:
-            logger.exception("reading the rooms' latest seq failed")
+            log_failure(logger, "reading the rooms' latest seq failed")
             return
         for room_id, seq in latest.items():
             stream = anchored[room_id]
@@ -201,13 +202,13 @@ class Hub:
             try:
                 await self.layer.group_add(group, self.channel)
             except Exception:
-                logger.exception("re-joining %s failed", group)
+                log_failure(logger, "re-joining %s failed", group)
 
     async def _discard(self, group: str) -> None:
         try:
             await self.layer.group_discard(group, self.channel)
         except Exception:  # the membership expires by itself; the process drops the messages
-            logger.warning("leaving %s failed", group, exc_info=True)
+            log_failure(logger, "leaving %s failed", group)
 
     @staticmethod
     async def _every(seconds: float, job: Callable[[], Awaitable[None]]) -> None:
@@ -216,7 +217,7 @@ class Hub:
             try:
                 await job()
             except Exception:
-                logger.exception("periodic %s failed", getattr(job, "__name__", job))
+                log_failure(logger, "periodic %s failed", getattr(job, "__name__", job))
 
 
 _hubs = PerLoop(Hub)

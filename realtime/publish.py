@@ -37,6 +37,7 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from common.outages import log_failure
 from realtime import messages
 from realtime.channel_layers import GroupSend
 from realtime.inorder import InBatches, InOrder
@@ -125,7 +126,7 @@ def _publish(group: str, message: dict[str, Any]) -> None:
     try:
         async_to_sync(_send)(group, message)
     except Exception:  # the log keeps the event; clients and the fan-out catch up by seq
-        logger.exception("publishing to %s failed", group)
+        log_failure(logger, "publishing to %s failed", group)
 
 
 class _OrderedPublisher:
@@ -207,7 +208,8 @@ async def _send_to_others(publishes: list[GroupSend]) -> None:
         # gone quiet) must not hold back the rest. A lost one is filled from the log.
         await asyncio.wait_for(layer.group_send_many(publishes), PUBLISH_TIMEOUT_SECONDS)
     except Exception:  # the log keeps the events; clients and the fan-out catch up by seq
-        logger.exception("publishing to %s failed", ", ".join(sorted({p[0] for p in publishes})))
+        groups = ", ".join(sorted({p[0] for p in publishes}))
+        log_failure(logger, "publishing to %s failed", groups)
 
 
 _local_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LocalHub] = (

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from common.outages import log_failure
 from common.slots import Slot
 from realtime.db import db_async
 from realtime.messages import Control, RoomEventMessage
@@ -147,7 +148,7 @@ class RoomStream:
         try:
             messages = await _fetch_logged(room_id=self.room_id, after=self.delivered, upto=upto)
         except Exception:
-            logger.exception("reading the log of room %s failed", self.room_id)
+            log_failure(logger, "reading the log of room %s failed", self.room_id)
             return
         for message in messages:
             if self.delivered is None or message["seq"] > self.delivered:

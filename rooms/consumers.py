@@ -13,12 +13,12 @@ import asyncio
 import logging
 from typing import Any
 
-from django.db import DatabaseError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.selectors import public_user, user_language
 from common.errors import DomainError
+from common.outages import log_failure
 from common.validation import clean_id, clean_int
 from presence.conf import presence_setting
 from realtime.messages import (
@@ -95,11 +95,8 @@ class ProtocolConsumer(SubscribingConnection):
                 await self.send_frame(frames.error(error, ref=ref))
                 if error.code == "rate_limited" and self.refused_too_often():
                     await self.close(code=CLOSE_FLOODING)
-            except DatabaseError:
-                logger.warning("database unavailable for %s", self.connection_id, exc_info=True)
-                await self.send_frame(frames.error(frames.unavailable(), ref=ref))
-            except Exception:
-                logger.exception("frame from %s failed", self.connection_id)
+            except Exception:  # an outage (one line) or a bug (its traceback): `unavailable`
+                log_failure(logger, "frame from %s failed", self.connection_id)
                 await self.send_frame(frames.error(frames.unavailable(), ref=ref))
 
     # --- client frames ------------------------------------------------------

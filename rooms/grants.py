@@ -32,6 +32,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from accounts.selectors import users_of_group_change
+from common.outages import log_failure
 from common.validation import is_int
 from rooms.models import Room
 
@@ -73,7 +74,7 @@ def granted_room(user_id: int, room_id: Any) -> tuple[Room | None, Versions | No
     try:
         current = versions(user_id, room_id)
     except Exception:  # the cache is unreachable: check in full, remember nothing
-        logger.warning("posting grants: cannot read versions", exc_info=True)
+        log_failure(logger, "posting grants: cannot read versions")
         return None, None
     grant = _grants.get((user_id, room_id))
     if grant is not None and grant.versions == current and grant.expires > time.monotonic():
@@ -116,7 +117,7 @@ def _bump(keys: list[str]) -> None:
     try:
         cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), VERSION_SECONDS)
     except Exception:
-        logger.warning("posting grants: cannot bump %s", keys, exc_info=True)
+        log_failure(logger, "posting grants: cannot bump %s", keys)
 
 
 # --- signal receivers (rooms/apps.py) ------------------------------------------------

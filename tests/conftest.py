@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import faulthandler
 import inspect
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -24,6 +26,16 @@ from tests.ws import NOTHING_TIMEOUT, RECV_TIMEOUT, SIDE_FRAMES, Client, Connect
 def pytest_configure(config: pytest.Config) -> None:
     # WhiteNoise looks for STATIC_ROOT, which only `collectstatic` (make demo) fills.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A test marked to run longer than the suite's 120 s (`@pytest.mark.timeout(N)`)
+    gets its stacks dumped 20 s before its own limit, not at the suite's 100 s."""
+    marker = item.get_closest_marker("timeout")
+    if marker and marker.args:
+        faulthandler.dump_traceback_later(float(marker.args[0]) - 20, file=sys.__stderr__ or 2)
+    return (yield)
 
 
 @pytest.fixture(autouse=True)

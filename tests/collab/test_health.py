@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
+import time
 from collections.abc import Callable
 
 import pytest
 import yaml
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import AsyncClient, Client
 
 from collab import health
 from tests.factories import InitiativeFactory
@@ -53,6 +56,31 @@ def test_readyz_is_503_with_the_reason_when_the_database_fails(
         "status": "unavailable",
         "failures": {"database": "ConnectionError: database is down"},
     }
+
+
+@readyz_db
+async def test_readyz_says_unavailable_when_the_database_does_not_answer(
+    async_client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database that hangs (a pool waiting for a connection that never comes) is
+    "not ready" after the check's timeout, not when the database finally answers."""
+    answered = threading.Event()
+
+    def hanging_database() -> None:
+        time.sleep(1.0)
+        answered.set()
+
+    monkeypatch.setattr(health, "_check_database", hanging_database)
+    monkeypatch.setattr(health, "CHECK_TIMEOUT_SECONDS", 0.2)
+
+    response = await async_client.get("/readyz")
+
+    assert not answered.is_set(), "readyz waited for the database after all"
+    await asyncio.to_thread(answered.wait, 5)  # the thread ends before the test does
+
+    assert response.status_code == 503
+    assert list(response.json()["failures"]) == ["database"]
+    assert response.json()["failures"]["database"].startswith("TimeoutError")
 
 
 @readyz_db

@@ -174,12 +174,11 @@ def sqlite_deployment(tmp: Path) -> Deployment:
     return deployment
 
 
-def fresh_postgres_database(database_url: str, label: str) -> tuple[str, Callable[[], None]]:
-    """A new database on the PostgreSQL server of `database_url`: its URL, and the
-    function that drops it (also used by bench/servers.py)."""
+def postgres_admin(database_url: str) -> dict[str, Any]:
+    """psycopg.connect's arguments for the maintenance database `postgres` of the server
+    of `database_url` (to create, drop, or lock out a database)."""
     config = dj_database_url.parse(database_url)
-    name = f"klima_{label}_{uuid.uuid4().hex[:10]}"
-    admin: dict[str, Any] = dict(
+    return dict(
         host=config["HOST"] or "127.0.0.1",
         port=config["PORT"] or 5432,
         user=config["USER"] or "postgres",
@@ -187,6 +186,13 @@ def fresh_postgres_database(database_url: str, label: str) -> tuple[str, Callabl
         dbname="postgres",
         autocommit=True,
     )
+
+
+def fresh_postgres_database(database_url: str, label: str) -> tuple[str, Callable[[], None]]:
+    """A new database on the PostgreSQL server of `database_url`: its URL, and the
+    function that drops it (also used by bench/servers.py)."""
+    name = f"klima_{label}_{uuid.uuid4().hex[:10]}"
+    admin = postgres_admin(database_url)
     with psycopg.connect(**admin) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
 
