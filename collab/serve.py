@@ -31,16 +31,22 @@ MAX_MESSAGE_BYTES = 65_536
 
 def _close_properly_on_protocol_errors() -> None:
     import daphne.server
+    from autobahn.exception import Disconnected
     from daphne.ws_protocol import WebSocketFactory, WebSocketProtocol
 
     class InboundLimitedProtocol(WebSocketProtocol):
-        """The message size limit is for what clients send, not for what we send."""
+        """The message size limit is for what clients send, not for what we send. And a
+        send to a connection closed meanwhile (after a 1009, say) raises what ASGI 2.4
+        says it raises, an OSError, which the application expects, not autobahn's own
+        `Disconnected`, which it would log as a bug."""
 
         def sendMessage(self, *args: Any, **kwargs: Any) -> Any:
             limit: int = getattr(self, "maxMessagePayloadSize", 0)
             self.maxMessagePayloadSize = 0
             try:
                 return super().sendMessage(*args, **kwargs)
+            except Disconnected as gone:
+                raise ConnectionResetError("the client has gone") from gone
             finally:
                 self.maxMessagePayloadSize = limit
 

@@ -22,6 +22,14 @@ uvicorn` loads it by import path); figures in docs/performance.md:
   load, batches grow and a delivery gets cheaper; a lone event costs one pass of
   the loop's ready queue, not a timer. A plain send (an `ack`, a close) first
   writes what waits for its socket, so frames keep the order they were given in.
+- A close for a broken frame is a proper close. For a frame over the size limit
+  (1009), a text frame that is not UTF-8 (1007) or a protocol error (1002) uvicorn
+  writes the close frame and closes the socket at once; a client still sending then
+  gets a TCP reset that destroys the unread close frame (the kernel resets a socket
+  closed with unread data). Here the socket closes as after any close of ours:
+  FIN after the close frame, then reading on, and discarding, until the client
+  closes too or `close_timeout` passes (a lingering close, as nginx's). And text
+  that is not UTF-8 is the client's fault: no traceback in the log.
 - Memory. uvicorn keeps an `asyncio.Queue` (four deques, ~3 KB) per connection for
   the few messages between socket and application, an `asyncio.Event` (a deque) for
   flow control, and the parsed handshake request and response (~3.5 KB of header
@@ -201,6 +209,43 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         await super().send(message)
         if self.handshake_complete:
             self.response = None  # type: ignore[assignment]  # only the handshake uses it
+
+    def send_receive_event_to_app(self) -> None:
+        if self.curr_msg_data_type != "text" or self.close_sent:
+            super().send_receive_event_to_app()
+            return
+        data = self.frames[0] if len(self.frames) == 1 else b"".join(self.frames)
+        self.frames = []
+        try:
+            text = data.decode()
+        except UnicodeDecodeError:
+            logger.debug("a text frame that is not UTF-8: closing with 1007")
+            self.conn.send_close(1007)
+            self.handle_parser_exception()
+            return
+        self.queue.put_nowait({"type": "websocket.receive", "text": text})
+        if not self.read_paused:
+            self.read_paused = True
+            self.transport.pause_reading()
+
+    def handle_parser_exception(self) -> None:
+        """The close frame, then FIN, then read on until the client closes (module
+        docstring). Called again for every later read while it lingers: nothing to do."""
+        if self.close_sent:
+            return
+        assert self.conn.close_sent is not None
+        close = self.conn.close_sent
+        self.queue.put_nowait(
+            {"type": "websocket.disconnect", "code": close.code, "reason": close.reason}
+        )
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        self.close_sent = True
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        if self.read_paused:
+            self.read_paused = False
+            self.transport.resume_reading()
+        self.close_timer = self.loop.call_later(self.close_timeout, self.transport.close)
 
     def write_shared(self, frame: bytes) -> bool:
         """Write a frame built by `SharedText` at the end of this loop pass; False where
