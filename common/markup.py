@@ -2,12 +2,16 @@
 
 Used for chat messages and for initiative descriptions alike. Raw HTML in the
 source is never passed through (markdown-it's `html` option is off), and the
-sanitizer keeps only the allowlist below, whatever the renderer produced.
+sanitizer keeps only the allowlist below, whatever the renderer produced; it reads
+a URL's scheme past invisible and fullwidth characters (`_attribute_filter`).
+tests/common/test_xss_corpus.py runs a corpus of XSS payloads through it.
 nh3 and not bleach: bleach is archived (6.4.0 was its last release).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
 
 import nh3
@@ -19,6 +23,20 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow noopener noreferrer"
+# No attribute value starts with one of these, whatever the attribute (a title too).
+# Not Netscape's livescript: and mocha: (dead; and "Mocha: ..." is a fair title).
+SCRIPT_SCHEMES = frozenset({"javascript", "vbscript"})
+
+# A URL's scheme is read after dropping every character a reader might not see or a
+# lenient URL parser might skip: whitespace, controls, format characters (U+200B, U+FEFF,
+# U+00AD, bidi marks), private-use, unassigned, lone surrogates, and the other
+# default-ignorable code points (below; the rest of them are in those categories).
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zs", "Zl", "Zp"})
+_OTHER_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]"
+)
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @lru_cache(maxsize=1)
@@ -39,15 +57,59 @@ def _cleaner() -> nh3.Cleaner:
     # more than the sanitizing itself (docs/performance.md).
     return nh3.Cleaner(
         tags=set(ALLOWED_TAGS),
-        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        # "*": none on every tag. Without it nh3 keeps ammonia's default generic
+        # attributes, `title` and `lang` on every allowed tag.
+        attributes={"*": set()} | {tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_attribute_filter,
         url_schemes=set(ALLOWED_URL_SCHEMES),
         link_rel=LINK_REL,
         strip_comments=True,
     )
 
 
+def _visible(text: str) -> str:
+    return "".join(
+        ch
+        for ch in text
+        if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+        and not ch.isspace()
+        and not _OTHER_IGNORABLE.match(ch)
+    )
+
+
+def _scheme_of(value: str) -> str | None:
+    """The scheme `value` names once invisible characters are gone, fullwidth forms
+    folded (NFKC) and case ignored; None: none (a relative URL, or plain text)."""
+    if value.isascii():  # almost always: no scheme without a colon, only spaces to drop
+        if ":" not in value:
+            return None
+        visible = value.replace(" ", "") if value.isprintable() else _visible(value)
+    else:
+        visible = _visible(unicodedata.normalize("NFKC", _visible(value)))
+    match = _SCHEME.match(visible.lower())
+    return match.group(1) if match else None
+
+
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    """nh3 checks the scheme of what a URL parser reads as absolute; a URL it takes for
+    relative keeps whatever scheme hides behind an invisible or fullwidth character
+    (`java\\u200bscript:`, `\\ufeffjavascript:`, `javascript\\uff1a`). Browsers read
+    those as relative paths, but other readers of the HTML need not: drop them. And no
+    attribute value, a title too, starts with a script scheme."""
+    scheme = _scheme_of(value)
+    if scheme is None:
+        return value
+    if attribute == "href":
+        return value if scheme in ALLOWED_URL_SCHEMES else None
+    return None if scheme in SCRIPT_SCHEMES else value
+
+
 def sanitize_html(html: str) -> str:
-    return _cleaner().clean(html).strip()
+    try:
+        cleaned = _cleaner().clean(html)
+    except UnicodeEncodeError:  # a lone surrogate (no character): nh3 takes UTF-8 only
+        cleaned = _cleaner().clean(_SURROGATE.sub("\ufffd", html))
+    return cleaned.strip()
 
 
 def render_markdown(source: str) -> str:
