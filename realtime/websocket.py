@@ -45,6 +45,7 @@ import asyncio
 import logging
 from typing import Any
 
+from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import Frame, Opcode
 from websockets.http11 import Request
@@ -189,6 +190,9 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         self.queue = ReceiveQueue()  # type: ignore[assignment]
         self.writable = Flag()  # type: ignore[assignment]
         self.writable.set()
+        # Closed by us for a broken frame and lingering: to the application the client
+        # has gone (its `websocket.disconnect` is queued), so a send raises as then.
+        self.failed = False
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
@@ -205,6 +209,8 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
             }
 
     async def send(self, message: Any) -> None:
+        if self.failed:
+            raise ClientDisconnected()
         _pending_writes.get(self.loop).flush_one(self)  # what was given before goes first
         await super().send(message)
         if self.handshake_complete:
@@ -240,6 +246,7 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         )
         self.transport.write(b"".join(self.conn.data_to_send()))
         self.close_sent = True
+        self.failed = True
         if self.transport.can_write_eof():
             self.transport.write_eof()
         if self.read_paused:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import uvicorn
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosedError
+from websockets.exceptions import ConnectionClosed, ConnectionClosedError
 from websockets.protocol import State
 from websockets.server import ServerProtocol
 
@@ -89,6 +89,9 @@ class Probe:
         return protocol
 
 
+MAX_SIZE = 1024  # the served probe's limit for a client's message
+
+
 @pytest.fixture
 async def served() -> AsyncIterator[tuple[Probe, int]]:
     probe = Probe()
@@ -98,6 +101,7 @@ async def served() -> AsyncIterator[tuple[Probe, int]]:
         host="127.0.0.1",
         port=port,
         ws="realtime.websocket:LeanWebSocketProtocol",
+        ws_max_size=MAX_SIZE,
         ws_per_message_deflate=False,
         lifespan="off",
         log_level="warning",
@@ -182,6 +186,61 @@ async def test_abort_drops_the_connection_without_a_close_frame(
         with pytest.raises(ConnectionClosedError) as closed:
             await asyncio.wait_for(client.recv(), 5)
         assert closed.value.rcvd is None  # no close frame: the TCP connection just ended
+
+
+async def test_a_client_that_sends_on_after_an_oversized_message_still_gets_the_1009(
+    served: tuple[Probe, int],
+) -> None:
+    """Not a TCP reset: the server reads on (and drops) until the client closes too. (The
+    reset itself shows against a real server, whose consumer is slower to read:
+    tests/e2e/test_ws_fuzz.py.)"""
+    for _ in range(5):
+        async with _connected(served) as client:
+            await client.send("x" * (MAX_SIZE + 1))
+            with contextlib.suppress(ConnectionClosed):
+                for _ in range(200):
+                    await client.send("y" * 100)
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(client.recv(), 5)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
+async def test_invalid_utf8_closes_with_1007_and_logs_no_trace(
+    served: tuple[Probe, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    async with _connected(served) as client:
+        protocol = served[0].protocol
+        protocol.data_received(_masked_text_frame(b'{"ref":"\xff\xfe"}'))
+
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(client.recv(), 5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1007
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+
+
+async def test_after_the_close_for_a_broken_frame_a_send_says_the_client_has_gone(
+    served: tuple[Probe, int],
+) -> None:
+    """The application learns of the close from its queue; until it has read it, a send
+    raises the OSError of a client that has gone (ASGI 2.4), not uvicorn's RuntimeError
+    for a send after a close, which would be logged as a bug."""
+    probe = served[0]
+    async with _connected(served) as client:
+        huge = b"\x81\xff" + (2**40).to_bytes(8, "big") + b"\0\0\0\0"  # a header says 1 TiB
+        probe.protocol.data_received(huge)
+
+        with pytest.raises(OSError):
+            await probe.send({"type": "websocket.send", "text": "zu spät"})
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(client.recv(), 5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+    await asyncio.wait_for(probe.finished.wait(), 5)
+
+
+def _masked_text_frame(payload: bytes) -> bytes:
+    """A client's text frame as it arrives on the wire (mask 0: the payload as it is)."""
+    assert len(payload) < 126
+    return bytes([0x81, 0x80 | len(payload)]) + b"\0\0\0\0" + payload
 
 
 def _count_writes(protocol: LeanWebSocketProtocol) -> list[bytes]:
