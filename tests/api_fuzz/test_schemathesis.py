@@ -75,5 +75,8 @@ def test_every_operation_passes_every_check(server: Deployment, who: str | None)
     if run.returncode != 0 and CPYTHON_FLAKE in run.stdout and "Failures:" not in run.stdout:
         run = _run(command)  # once more: a fault of the tool's interpreter, not of ours
     report = run.stdout[-6000:] + run.stderr[-2000:]
+    lines = run.stdout.splitlines()
+    summary = [lines[i + 1].strip() for i, line in enumerate(lines[:-1]) if "Test cases" in line]
+    print(f"\nschemathesis as {who or 'anonymous'}:", *summary)  # the figures, with -s
     assert run.returncode == 0, report
     assert "Traceback" not in server.logs(), server.logs()[-6000:]
