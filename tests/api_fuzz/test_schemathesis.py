@@ -38,8 +38,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
         deployment.close()
 
 
-# Seen once in a few dozen runs, inside schemathesis (CPython 3.11's `ast` under deep
-# recursion), with no failure of the API reported.
+# Seen with two workers (threads) in a few dozen runs, inside schemathesis, with no
+# failure of the API reported; if it ever shows with one, the run is repeated once.
 CPYTHON_FLAKE = "AST constructor recursion depth mismatch"
 
 
@@ -68,8 +68,11 @@ def test_every_operation_passes_every_check(server: Deployment, who: str | None)
         *headers,
         "--max-examples",
         str(EXAMPLES),
+        # One worker: with two threads, CPython 3.11.7's `ast` (under hypothesis,
+        # describing a filter) fails now and then with "AST constructor recursion depth
+        # mismatch", a thread-safety bug fixed in later CPython releases.
         "--workers",
-        "2",
+        "1",
     ]
     run = _run(command)
     if run.returncode != 0 and CPYTHON_FLAKE in run.stdout and "Failures:" not in run.stdout:
