@@ -59,7 +59,8 @@ format: $(STAMP)
 
 # Compile the German (and English) catalogues; the .mo files are committed.
 messages: $(STAMP)
-	$(TEST_ENV) $(BIN)/python manage.py makemessages --locale de --locale en --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
+	$(TEST_ENV) $(BIN)/python manage.py makemessages --locale de --locale en --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'staticfiles/*' --no-obsolete
+	$(TEST_ENV) $(BIN)/python manage.py makemessages --domain djangojs --locale de --locale en --ignore '.venv/*' --ignore 'tests/*' --ignore 'staticfiles/*' --no-obsolete
 	$(TEST_ENV) $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:

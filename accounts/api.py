@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import notifications, selectors, services
+from accounts import emails, notifications, selectors, services
 from accounts.models import Notification, Profile
 from common.auth import current_user
 from common.serializers import (
@@ -88,6 +88,7 @@ class RegisterView(APIView):
             user = services.user_register(**serializer.validated_data)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from exc
+        emails.confirmation_send(user=user, site_url=request.build_absolute_uri("/"))
         return Response(ProfileSerializer(user.profile).data, status=status.HTTP_201_CREATED)
 
 

@@ -43,6 +43,8 @@ class Profile(models.Model):
         related_name="+",
     )
     digest_opt_in = models.BooleanField(_("Mach-Mit-Memo abonniert"), default=False)
+    # Set by the link of the confirmation mail sent on registration (accounts/emails.py).
+    email_confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Profil")

@@ -80,3 +80,15 @@ def notification_mark_read(*, user: User, notification_id: int) -> Notification:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def notification_unread_count(*, user: User) -> int:
+    """The number in the header's bell."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of the user read; returns how many were unread."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

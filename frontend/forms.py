@@ -1,14 +1,17 @@
 """Forms of the web pages; validation beyond field shape happens in the services."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Profile
 from accounts.services import user_sign_in
 from common.errors import DomainError
+from initiatives.models import Initiative, Membership
 
 
 class RegisterForm(forms.Form):
@@ -42,3 +45,69 @@ class LoginForm(AuthenticationForm):
                 raise ValidationError(error.detail, code=error.code) from None
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class InitiativeForm(forms.ModelForm):
+    """The fields a lead fills in; saving goes through initiatives.services."""
+
+    class Meta:
+        model = Initiative
+        fields = ["title", "summary", "description", "category", "district", "status"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "summary": _("Ein, zwei Sätze: worum geht es? Erscheint in der Übersicht."),
+            "description": _(
+                "Alles Weitere: Ziele, Treffpunkte, wie man helfen kann. "
+                "**fett**, *kursiv*, Listen mit - und Links gehen."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("title", "summary"):  # as the API: at least 3 characters
+            self.fields[name].validators.append(MinLengthValidator(3))
+        district = cast(forms.ModelChoiceField, self.fields["district"])
+        district.empty_label = _("Kein bestimmter Bezirk")
+        status = cast(forms.ChoiceField, self.fields["status"])
+        status.choices = [
+            c for c in Initiative.Status.choices if c[0] != Initiative.Status.ARCHIVED
+        ]
+
+
+class RoomCreateForm(forms.Form):
+    title = forms.CharField(label=_("Name des Raums"), max_length=80)
+    members_only = forms.BooleanField(label=_("Nur für Mitglieder"), required=False)
+
+
+SLOW_MODE_CHOICES = [
+    (0, _("Aus")),
+    (10, _("10 Sekunden")),
+    (30, _("30 Sekunden")),
+    (60, _("1 Minute")),
+    (300, _("5 Minuten")),
+]
+
+
+class RoomSettingsForm(forms.Form):
+    slow_mode_seconds = forms.TypedChoiceField(
+        label=_("Langsamer Modus"), choices=SLOW_MODE_CHOICES, coerce=int, required=False
+    )
+    archived = forms.TypedChoiceField(
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+        required=False,
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["display_name", "district", "language", "digest_opt_in"]
+        help_texts = {
+            "display_name": _("So sehen dich die anderen. Leer: dein Benutzername."),
+            "digest_opt_in": _("Einmal pro Woche per E-Mail: wo du mitmachen kannst."),
+        }

@@ -1,10 +1,79 @@
-from django.urls import path
+"""The web pages. German paths are the stable ones; the English ones redirect."""
 
-from frontend import views
+from django.urls import path
+from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
+
+from frontend.views import (
+    accounts,
+    home,
+    initiative_forms,
+    initiatives,
+    lead_tools,
+    notifications,
+    rooms,
+)
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", views.logout_view, name="logout"),
-    path("register/", views.register, name="register"),
+    path("", home.home, name="home"),
+    # Signing in and out, registering, the profile and passwords
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("logout/", accounts.logout_view, name="logout"),
+    path("register/", accounts.register, name="register"),
+    path(
+        "register/bestaetigen/<str:uidb64>/<str:token>/",
+        accounts.email_confirm,
+        name="email-confirm",
+    ),
+    path("profil/", accounts.profile, name="profile"),
+    path("profil/bestaetigung/", accounts.email_confirmation_resend, name="email-confirm-resend"),
+    path("profil/passwort/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("passwort-vergessen/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "passwort-vergessen/gesendet/",
+        accounts.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "passwort-neu/<str:uidb64>/<str:token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "passwort-neu/fertig/",
+        accounts.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    # Initiatives
+    path("initiativen/", initiatives.directory, name="initiative-list"),
+    path("initiativen/neu/", initiative_forms.create, name="initiative-create"),
+    path("initiativen/<slug:slug>/", initiatives.detail, name="initiative-detail"),
+    path("initiativen/<slug:slug>/bearbeiten/", initiative_forms.edit, name="initiative-edit"),
+    path("initiativen/<slug:slug>/mitmachen/", initiatives.join, name="initiative-join"),
+    path("initiativen/<slug:slug>/verlassen/", initiatives.leave, name="initiative-leave"),
+    path("initiativen/<slug:slug>/raeume/", lead_tools.room_create, name="room-create"),
+    path(
+        "initiativen/<slug:slug>/mitglieder/<int:user_id>/",
+        lead_tools.member_role,
+        name="member-role",
+    ),
+    # Rooms
+    path("raeume/<int:room_id>/", rooms.room, name="room"),
+    path("raeume/<int:room_id>/einstellungen/", lead_tools.room_settings, name="room-settings"),
+    # Notifications
+    path("benachrichtigungen/", notifications.notification_list, name="notifications"),
+    path(
+        "benachrichtigungen/<int:notification_id>/",
+        notifications.open_notification,
+        name="notification-open",
+    ),
+    path("benachrichtigungen/gelesen/", notifications.mark_all_read, name="notifications-read"),
+    # The JavaScript's translations (django.gettext in the browser)
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # English paths
+    path("initiatives/", RedirectView.as_view(pattern_name="initiative-list")),
+    path("initiatives/<slug:slug>/", RedirectView.as_view(pattern_name="initiative-detail")),
+    path("rooms/<int:room_id>/", RedirectView.as_view(pattern_name="room")),
+    path("profile/", RedirectView.as_view(pattern_name="profile")),
+    path("notifications/", RedirectView.as_view(pattern_name="notifications")),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from common.errors import DomainError, forbidden, not_found
 from common.times import iso
 from common.validation import clean_id
-from initiatives.models import Membership
+from initiatives.models import Initiative, Membership
 from realtime.messages import RoomEventMessage, room_event
 from rooms import permissions
 from rooms.models import Message, ReadState, Room, RoomEvent
@@ -73,12 +73,22 @@ def _visible_unread(user: User) -> Q:
 
 
 def unread_count(*, user: User, room: Room) -> int:
-    last_read = (
+    last_read = last_read_seq(user=user, room=room)
+    return room.messages.filter(_visible_unread(user), seq__gt=last_read).count()
+
+
+def public_rooms(*, initiative: Initiative) -> QuerySet[Room]:
+    """The rooms of an initiative that anyone may know of (not members-only)."""
+    return Room.objects.filter(initiative=initiative, members_only=False).order_by("pk")
+
+
+def last_read_seq(*, user: User, room: Room) -> int:
+    """The user's read mark in the room (0 before the first read)."""
+    return (
         ReadState.objects.filter(user_id=user.pk, room=room)
         .values_list("last_read_seq", flat=True)
         .first()
     ) or 0
-    return room.messages.filter(_visible_unread(user), seq__gt=last_read).count()
 
 
 def room_list(*, user: User) -> QuerySet[Room]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -133,7 +134,7 @@ def test_home_page_is_german_and_lists_the_initiatives(client: Client) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="de">' in html
-    assert "Gemeinsam klimaneutral" in html
+    assert "Gemeinsam für ein klimaneutrales" in html
     assert "Repair-Café West" in html
     assert "Wir reparieren gemeinsam." in html
     assert "Lastenrad-Teilen" in html
@@ -163,13 +164,15 @@ def test_home_page_escapes_initiative_titles(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_home_page_greets_a_signed_in_user(client: Client, make_user: MakeUser) -> None:
+def test_the_header_names_a_signed_in_user_and_signs_out_by_post(
+    client: Client, make_user: MakeUser
+) -> None:
     client.force_login(make_user(profile__display_name="Lena"))
 
     html = client.get("/").content.decode()
 
-    assert "Hallo, Lena" in html
-    assert 'href="/logout/"' in html
+    assert re.search(r"data-profile-link>.*?Lena</a>", html)
+    assert '<form method="post" action="/logout/"' in html
 
 
 # --- OpenAPI -------------------------------------------------------------------------------

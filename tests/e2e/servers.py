@@ -84,9 +84,10 @@ class Deployment:
     workers: list[Worker] = field(default_factory=list)
     cleanup: list[Any] = field(default_factory=list)
 
-    def start_worker(self, server: str = "daphne") -> Worker:
-        """A worker as `python -m collab.serve --server daphne|uvicorn` runs it."""
-        port = free_port()
+    def start_worker(self, server: str = "daphne", *, port: int | None = None) -> Worker:
+        """A worker as `python -m collab.serve --server daphne|uvicorn` runs it (on a
+        given port: a restart, as after a deployment)."""
+        port = port or free_port()
         log = self.tmp / f"worker-{port}.log"
         command = [sys.executable, "-m", "collab.serve", "--server", server]
         process = subprocess.Popen(

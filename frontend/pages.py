@@ -1,0 +1,35 @@
+"""Lookups of the web pages: a service's `not_found` becomes the 404 page, `forbidden`
+and `banned` the 403 page with the service's reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from common.errors import DomainError
+from initiatives import selectors
+from initiatives.models import Initiative
+from rooms import selectors as room_selectors
+from rooms.models import Room
+
+
+def _as_page_error(error: DomainError) -> Exception:
+    if error.code in ("not_found", "invalid"):
+        return Http404(error.detail)
+    return PermissionDenied(error.detail)
+
+
+def initiative_or_404(slug: str) -> Initiative:
+    try:
+        return selectors.access_initiative(slug=slug)
+    except DomainError as error:
+        raise _as_page_error(error) from None
+
+
+def room_or_error(user: Any, room_id: int) -> Room:
+    try:
+        return room_selectors.access_room(user=user, room_id=room_id)
+    except DomainError as error:
+        raise _as_page_error(error) from None

@@ -1,0 +1,52 @@
+"""The notification list; the header's bell counts the unread ones live (js/site.js)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import notifications
+from frontend.web import attempt, signed_in
+
+PAGE_SIZE = 30
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    items = notifications.notification_list(user=signed_in(request))
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "frontend/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark it read, then go where it points (a path on this site only)."""
+    notification = attempt(
+        request,
+        lambda: notifications.notification_mark_read(
+            user=signed_in(request), notification_id=notification_id
+        ),
+    )
+    if (
+        notification is not None
+        and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None)
+        and notification.url.startswith("/")
+    ):
+        return redirect(notification.url)
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = notifications.notification_mark_all_read(user=signed_in(request))
+    if count:
+        messages.success(request, _("Alle als gelesen markiert."))
+    return redirect("notifications")

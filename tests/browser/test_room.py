@@ -1,0 +1,156 @@
+"""The room page in real browsers, as members, leads and moderators use it: live chat,
+threads, moderation that acts at once on every open page."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Browsing
+
+
+def open_room(page: Page, base: str, room: int) -> None:
+    page.goto(f"{base}/raeume/{room}/")
+    expect(page.locator("[data-conn]")).to_be_hidden()  # connected and following
+
+
+def write(page: Page, text: str) -> None:
+    box = page.get_by_label(re.compile("^Nachricht an #"))
+    box.fill(text)
+    box.press("Enter")
+
+
+def message(page: Page, text: str):  # type: ignore[no-untyped-def]
+    """A message of the room's main list (replies live in the thread panel)."""
+    return page.locator("[data-messages] > .msg", has_text=text)
+
+
+def user_id(browsing: Browsing, username: str) -> int:
+    status, me = browsing.site.request("GET", "/api/auth/me/", token=browsing.site.token(username))
+    assert status == 200, me
+    return int(me["id"])
+
+
+def test_two_people_chat_live_and_a_line_break_stays_a_line_break(browsing: Browsing) -> None:
+    room = browsing.site.new_room("Browser Plaudern")
+    lena, jonas = browsing.page("lena"), browsing.page("jonas")
+    open_room(lena, browsing.base, room)
+    open_room(jonas, browsing.base, room)
+
+    write(lena, "Hallo **Jonas**, kommst du Samstag?")
+    expect(message(jonas, "kommst du Samstag?").locator("strong")).to_have_text("Jonas")
+    sent = message(lena, "kommst du Samstag?")
+    expect(sent).not_to_have_class(re.compile("msg--pending"))
+
+    box = jonas.get_by_label(re.compile("^Nachricht an #"))
+    box.fill("Ja!")
+    box.press("Shift+Enter")
+    box.type("Ich bringe Kuchen mit.")
+    expect(box).to_have_value("Ja!\nIch bringe Kuchen mit.")
+    box.press("Enter")
+    expect(box).to_have_value("")
+    expect(message(lena, "Ich bringe Kuchen mit.")).to_contain_text("Ja!")
+    # The body is shown as the server rendered it, never as raw HTML from the sender.
+    write(jonas, "<img src=x onerror=alert(1)> harmlos")
+    expect(message(lena, "harmlos")).to_be_visible()
+    assert message(lena, "harmlos").locator("img").count() == 0
+
+    texts = lena.locator("[data-messages] > .msg .msg__body").all_inner_texts()
+    assert [t for t in texts if "Samstag" in t or "Kuchen" in t] == [
+        "Hallo Jonas, kommst du Samstag?",
+        "Ja!\nIch bringe Kuchen mit.",
+    ]
+
+
+def test_a_thread_opens_beside_the_room_and_replies_arrive_live(browsing: Browsing) -> None:
+    room = browsing.site.new_room("Browser Threads")
+    lena, jonas = browsing.page("lena"), browsing.page("jonas")
+    open_room(lena, browsing.base, room)
+    open_room(jonas, browsing.base, room)
+    write(lena, "Wer hilft beim Aufbau?")
+
+    root = message(jonas, "Wer hilft beim Aufbau?")
+    root.hover()
+    root.get_by_role("button", name="Antworten").click()
+    thread_box = jonas.get_by_label("Im Thread antworten")
+    thread_box.fill("Ich komme um neun.")
+    thread_box.press("Enter")
+    expect(
+        jonas.locator("[data-thread-messages] .msg", has_text="Ich komme um neun.")
+    ).to_be_visible()
+
+    # Lena sees the count on her message at once, and the reply when she opens the thread.
+    replies = message(lena, "Wer hilft beim Aufbau?").get_by_role("button", name="1 Antwort")
+    expect(replies).to_be_visible()
+    replies.click()
+    expect(
+        lena.locator("[data-thread-messages] .msg", has_text="Ich komme um neun.")
+    ).to_be_visible()
+    # A reply stays in its thread: it is not in the room's main list.
+    expect(message(lena, "Ich komme um neun.")).to_have_count(0)
+    lena.keyboard.press("Escape")
+    expect(lena.locator("[data-side]")).to_be_hidden()
+
+
+def test_a_hidden_message_vanishes_from_members_pages_and_greys_for_the_moderator(
+    browsing: Browsing,
+) -> None:
+    room = browsing.site.new_room("Browser Moderation")
+    jonas, klaus, mira = browsing.page("jonas"), browsing.page("klaus"), browsing.page("mira")
+    for page in (jonas, klaus, mira):
+        open_room(page, browsing.base, room)
+    write(klaus, "Kauft billige Uhren bei spam.example")
+    write(klaus, "Und ein normaler Satz.")
+    expect(message(jonas, "billige Uhren")).to_be_visible()
+
+    target = message(mira, "billige Uhren")
+    target.hover()
+    target.locator("summary[aria-label^='Aktionen für die Nachricht']").click()
+    target.get_by_role("button", name="Ausblenden").click()
+    mira.locator("[data-hide-dialog]").get_by_label(re.compile("^Grund")).fill("Werbung")
+    mira.locator("[data-hide-dialog]").get_by_role("button", name="Ausblenden").click()
+
+    expect(message(jonas, "billige Uhren")).to_have_count(0)
+    expect(message(klaus, "billige Uhren")).to_have_count(0)
+    expect(message(jonas, "Und ein normaler Satz.")).to_be_visible()
+    greyed = message(mira, "billige Uhren")
+    expect(greyed).to_have_class(re.compile("msg--hidden"))
+    expect(greyed).to_contain_text("Ausgeblendet: Werbung")
+
+
+def test_a_muted_member_sees_the_banner_and_cannot_send(browsing: Browsing) -> None:
+    room = browsing.site.new_room("Browser Stumm")
+    jonas = browsing.page("jonas")
+    open_room(jonas, browsing.base, room)
+    write(jonas, "Noch darf ich schreiben.")
+    expect(message(jonas, "Noch darf ich schreiben.")).not_to_have_class(re.compile("pending"))
+
+    status, mute = browsing.site.request(
+        "POST",
+        "/api/moderation/mutes/",
+        {
+            "user": user_id(browsing, "jonas"),
+            "scope": {"room": room},
+            "duration": 3600,
+            "reason": "Spam",
+        },
+        token=browsing.site.token("mira"),
+    )
+    assert status == 201, mute
+    banner = jonas.locator("[data-banner]")
+    expect(banner).to_contain_text("Du bist stummgeschaltet bis")
+    box = jonas.get_by_label(re.compile("^Nachricht an #"))
+    expect(box).to_be_disabled()
+    expect(jonas.get_by_role("button", name="Senden")).to_be_disabled()
+
+    # After a reload the page knows it from the server, not from the live frame.
+    jonas.reload()
+    expect(jonas.locator("[data-banner]")).to_contain_text("stummgeschaltet")
+    expect(jonas.get_by_label(re.compile("^Nachricht an #"))).to_be_disabled()
+    status, _ = browsing.site.request(
+        "DELETE", f"/api/moderation/mutes/{mute['id']}/", token=browsing.site.token("mira")
+    )
+    assert status == 200
+    expect(jonas.get_by_label(re.compile("^Nachricht an #"))).to_be_enabled()
+    expect(jonas.locator("[data-banner]")).to_be_hidden()
