@@ -154,3 +154,76 @@ def test_a_muted_member_sees_the_banner_and_cannot_send(browsing: Browsing) -> N
     assert status == 200
     expect(jonas.get_by_label(re.compile("^Nachricht an #"))).to_be_enabled()
     expect(jonas.locator("[data-banner]")).to_be_hidden()
+
+
+def test_edit_delete_react_report_typing_and_presence_work_by_keyboard_and_mouse(
+    browsing: Browsing,
+) -> None:
+    room = browsing.site.new_room("Browser Werkzeuge")
+    lena, jonas = browsing.page("lena"), browsing.page("jonas")
+    open_room(lena, browsing.base, room)
+    open_room(jonas, browsing.base, room)
+    expect(lena.locator("[data-online-count]")).to_have_text("(2)")
+    write(jonas, "Tippfeler im Satz")
+    mine = message(jonas, "Tippfeler")
+    expect(mine).not_to_have_class(re.compile("pending"))
+
+    # Edit by keyboard: Tab reaches the message's menu, Enter saves the new text.
+    mine.locator("summary[aria-label^='Aktionen']").focus()
+    jonas.keyboard.press("Enter")
+    mine.get_by_role("button", name="Bearbeiten").click()
+    editor = jonas.get_by_label("Nachricht bearbeiten")
+    editor.fill("Tippfehler im Satz")
+    editor.press("Enter")
+    expect(message(lena, "Tippfehler im Satz")).to_contain_text("(bearbeitet)")
+
+    # Typing shows on the other page; a reaction counts on both.
+    jonas.get_by_label(re.compile("^Nachricht an #")).type("Moment")
+    expect(lena.locator("[data-typing]")).to_contain_text("Jonas Weber schreibt")
+    other = message(lena, "Tippfehler im Satz")
+    other.hover()
+    other.locator("summary[aria-label='Reagieren']").click()
+    other.get_by_role("button", name="Mit 👍 reagieren").click()
+    expect(
+        message(jonas, "Tippfehler im Satz").get_by_role("button", name="👍: 1 Reaktion")
+    ).to_be_visible()
+
+    # Report with a reason.
+    other.hover()
+    other.locator("summary[aria-label^='Aktionen']").click()
+    other.get_by_role("button", name="Melden").click()
+    lena.locator("[data-report-dialog]").get_by_label("Grund").select_option("spam")
+    lena.locator("[data-report-dialog]").get_by_role("button", name="Melden").click()
+    expect(lena.locator("[data-hint]")).to_contain_text("deine Meldung ist bei der Moderation")
+
+    # Delete: the message keeps its place, without its text, on both pages.
+    jonas.once("dialog", lambda dialog: dialog.accept())
+    mine = message(jonas, "Tippfehler im Satz")
+    mine.hover()
+    mine.locator("summary[aria-label^='Aktionen']").click()
+    mine.get_by_role("button", name="Löschen").click()
+    expect(lena.locator("[data-messages] > .msg--deleted")).to_contain_text(
+        "Diese Nachricht wurde gelöscht."
+    )
+
+
+def test_slow_mode_counts_down_and_a_refused_send_offers_a_retry(browsing: Browsing) -> None:
+    room = browsing.site.new_room("Browser Langsam")
+    status, _ = browsing.site.request(
+        "PATCH", f"/api/rooms/{room}/", {"slow_mode_seconds": 30}, token=browsing.site.token("lena")
+    )
+    assert status == 200
+    jonas = browsing.page("jonas")
+    open_room(jonas, browsing.base, room)
+    write(jonas, "Erste Nachricht")
+    expect(jonas.locator("[data-hint]")).to_contain_text("Langsamer Modus: du kannst in")
+    expect(jonas.get_by_role("button", name="Senden")).to_be_disabled()
+
+    # A second tab knows nothing of the first's countdown: the server refuses, and the
+    # page says why and offers to send the same message again.
+    second = browsing.page("jonas")
+    open_room(second, browsing.base, room)
+    write(second, "Zweite Nachricht")
+    failed = second.locator(".msg--failed", has_text="Zweite Nachricht")
+    expect(failed).to_contain_text("Nicht gesendet: Langsamer Modus")
+    expect(failed.get_by_role("button", name="Erneut senden")).to_be_visible()
