@@ -227,3 +227,24 @@ def test_slow_mode_counts_down_and_a_refused_send_offers_a_retry(browsing: Brows
     failed = second.locator(".msg--failed", has_text="Zweite Nachricht")
     expect(failed).to_contain_text("Nicht gesendet: Langsamer Modus")
     expect(failed.get_by_role("button", name="Erneut senden")).to_be_visible()
+
+
+def test_the_bell_and_the_notification_page_show_a_new_notification_live(
+    browsing: Browsing,
+) -> None:
+    sophie = browsing.page("sophie")
+    sophie.goto(f"{browsing.base}/benachrichtigungen/")
+    badge = sophie.locator("[data-notification-count]")
+    before = int(badge.text_content() or 0)
+    status, mute = browsing.site.request(
+        "POST",
+        "/api/moderation/mutes/",
+        {"user": user_id(browsing, "sophie"), "scope": "global", "duration": 60, "reason": "Test"},
+        token=browsing.site.token("mira"),
+    )
+    assert status == 201, mute
+    expect(badge).to_have_text(str(before + 1))
+    expect(sophie.locator("[data-notification-list] > li").first).to_contain_text("stummgeschaltet")
+    browsing.site.request(
+        "DELETE", f"/api/moderation/mutes/{mute['id']}/", token=browsing.site.token("mira")
+    )

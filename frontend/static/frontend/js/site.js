@@ -1,7 +1,7 @@
 // On every page of a signed-in user: the page's connection, and the bell in the header,
 // whose unread count goes up live when a notification arrives on any websocket.
 import { live } from "./live.js";
-import { _n, fill } from "./util.js";
+import { _, _n, el, fill, formatDateTime } from "./util.js";
 
 const badge = document.querySelector("[data-notification-count]");
 const label = document.querySelector("[data-notification-label]");
@@ -13,8 +13,18 @@ function showCount(count) {
   if (label) label.textContent = fill(_n("%s ungelesen", "%s ungelesen", count), [count]);
 }
 
-live().addEventListener("notification", () => {
+live().addEventListener("notification", (event) => {
+  const notification = event.detail;
   showCount(Number(badge?.textContent || 0) + 1);
+  // On the notification page the new one appears on top at once; opening it (and
+  // marking it read) goes through the page's form after a reload.
   const list = document.querySelector("[data-notification-list]");
-  if (list) list.dataset.stale = "true";
+  if (list) {
+    document.querySelector("[data-notification-empty]")?.remove();
+    list.prepend(el("li", { class: "notification notification--unread" },
+      el("div", {},
+        el("p", {}, el("span", { class: "visually-hidden" }, _("Ungelesen:") + " "), notification.text),
+        el("p", { class: "small muted" },
+          el("time", { datetime: notification.created_at }, formatDateTime(notification.created_at))))));
+  }
 });
