@@ -248,3 +248,19 @@ def test_the_bell_and_the_notification_page_show_a_new_notification_live(
     browsing.site.request(
         "DELETE", f"/api/moderation/mutes/{mute['id']}/", token=browsing.site.token("mira")
     )
+
+
+def test_a_person_without_input_for_five_minutes_shows_as_away(browsing: Browsing) -> None:
+    room = browsing.site.new_room("Browser Abwesend")
+    lena = browsing.page("lena")
+    jonas = browsing.page("jonas")
+    jonas.clock.install()  # the page's timers and Date run on a clock the test moves
+    open_room(lena, browsing.base, room)
+    open_room(jonas, browsing.base, room)
+    lena.get_by_role("button", name=re.compile("^Leute")).click()
+    people = lena.locator("[data-people-list]")
+    expect(people).to_contain_text("Jonas Weber (online)")
+    jonas.clock.fast_forward("05:20")
+    expect(people).to_contain_text("Jonas Weber (abwesend)")
+    jonas.get_by_label(re.compile("^Nachricht an #")).press("a")
+    expect(people).to_contain_text("Jonas Weber (online)")
