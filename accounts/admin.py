@@ -8,7 +8,7 @@ class ProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "display_name", "kind", "verified_at", "district", "digest_opt_in"]
     list_filter = ["kind", "language", "digest_opt_in"]
     search_fields = ["user__username", "display_name", "user__email"]
-    raw_id_fields = ["user", "verified_by"]
+    autocomplete_fields = ["user", "verified_by"]
 
 
 @admin.register(Notification)
@@ -16,4 +16,4 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "user", "kind", "text", "read_at"]
     list_filter = ["kind"]
     search_fields = ["user__username", "text"]
-    raw_id_fields = ["user"]
+    autocomplete_fields = ["user"]

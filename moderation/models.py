@@ -72,7 +72,10 @@ class Report(models.Model):
         indexes = [models.Index(fields=["status", "message"])]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()}: #{self.message_id}"
+        return _("Meldung (%(reason)s) von Nachricht #%(message)s") % {
+            "reason": self.get_reason_display(),
+            "message": self.message_id,
+        }
 
 
 class Restriction(models.Model):
@@ -127,15 +130,16 @@ class Restriction(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.scope_label}"
+        return f"{self.user} · {self.scope_label}"
 
     @property
     def scope_label(self) -> str:
+        """Where it applies, for people: „Raum „Plenum““, „Initiative „…““ or „überall“."""
         if self.room_id is not None:
-            return f"room {self.room_id}"
+            return _("Raum „%s“") % self.room
         if self.initiative_id is not None:
-            return f"initiative {self.initiative_id}"
-        return "global"
+            return _("Initiative „%s“") % self.initiative
+        return str(_("überall"))
 
     @property
     def is_global(self) -> bool:
@@ -243,7 +247,7 @@ class ModerationAction(models.Model):
         indexes = [models.Index(fields=["target_user", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind} {self.target_user_id}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} · {self.actor} · {self.get_kind_display()}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The log is evidence: an entry, once written, stays as it was.
@@ -294,4 +298,7 @@ class Appeal(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"appeal on {self.action_id} ({self.status})"
+        return _("Einspruch von %(user)s (%(status)s)") % {
+            "user": self.user,
+            "status": self.get_status_display(),
+        }

@@ -78,7 +78,11 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} in {self.room_id}"
+        return _("Nachricht #%(id)s von %(author)s in „%(room)s“") % {
+            "id": self.pk,
+            "author": self.author,
+            "room": self.room,
+        }
 
     @property
     def hidden(self) -> bool:
@@ -100,7 +104,7 @@ class Revision(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return f"revision of #{self.message_id}"
+        return _("Fassung von Nachricht #%s") % self.message_id
 
 
 class Reaction(models.Model):
