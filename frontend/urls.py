@@ -1,11 +1,11 @@
 """The web pages. German paths are the stable ones; the English ones redirect."""
 
 from django.urls import path
-from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from frontend.views import (
     accounts,
+    english,
     home,
     initiative_forms,
     initiatives,
@@ -71,9 +71,9 @@ urlpatterns = [
     # The JavaScript's translations (django.gettext in the browser)
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # English paths
-    path("initiatives/", RedirectView.as_view(pattern_name="initiative-list")),
-    path("initiatives/<slug:slug>/", RedirectView.as_view(pattern_name="initiative-detail")),
-    path("rooms/<int:room_id>/", RedirectView.as_view(pattern_name="room")),
-    path("profile/", RedirectView.as_view(pattern_name="profile")),
-    path("notifications/", RedirectView.as_view(pattern_name="notifications")),
+    path("initiatives/", english.redirect_to("initiative-list"), name="english-path"),
+    path("initiatives/<slug:slug>/", english.redirect_to("initiative-detail"), name="english-path"),
+    path("rooms/<int:room_id>/", english.redirect_to("room"), name="english-path"),
+    path("profile/", english.redirect_to("profile"), name="english-path"),
+    path("notifications/", english.redirect_to("notifications"), name="english-path"),
 ]

@@ -325,8 +325,44 @@ REST: list[Row] = [
     Row("district-detail", "GET", lambda w: "/api/districts/mitte/", PUBLIC),
 ]
 
-# The web pages, signed in by session. An account switched off is nobody there.
+# The web pages, signed in by session. An account switched off is nobody there: the
+# pages behind a sign-in send it (like anonymous people) to the login page, 302.
 SIGNED_IN_REDIRECTED = same(302, anonymous=200, deactivated=200)
+
+
+def page(
+    anonymous: int,
+    member: int,
+    non_member: int,
+    lead_here: int,
+    lead_elsewhere: int,
+    moderator: int,
+    muted: int,
+    banned: int,
+) -> Cells:
+    """A page behind a sign-in: `api` with the deactivated account sent to sign in."""
+    return api(
+        anonymous,
+        member,
+        non_member,
+        lead_here,
+        lead_elsewhere,
+        moderator,
+        muted,
+        banned,
+        deactivated=302,
+    )
+
+
+def _empty(world: World, role: str) -> dict[str, str]:
+    return {}
+
+
+PUBLIC_PAGE = same(200, deactivated=200)
+OWN_PAGE = same(200, anonymous=302, deactivated=302)
+REDIRECTED = same(302, deactivated=302)
+LEAD_PAGE = page(302, 403, 403, 200, 403, 200, 403, 403)
+ROOM_PAGE = page(302, 200, 403, 200, 403, 200, 200, 403)
 PAGES: list[Row] = [
     Row("home", "GET", lambda w: "/", same(200, deactivated=200)),
     Row("login", "GET", lambda w: "/login/", SIGNED_IN_REDIRECTED),
@@ -343,6 +379,72 @@ PAGES: list[Row] = [
         lambda w: "/i18n/setlang/",
         same(302, deactivated=302),
         lambda w, r: {"language": "en"},
+    ),
+    Row("javascript-catalog", "GET", lambda w: "/jsi18n/", same(200, deactivated=200)),
+    Row("english-path", "GET", lambda w: "/initiatives/", same(301, deactivated=301)),
+    # Registering and passwords: public; a link with a wrong token is a page that says so.
+    Row("email-confirm", "GET", lambda w: "/register/bestaetigen/MQ/x-y/", PUBLIC_PAGE),
+    Row("password_reset", "GET", lambda w: "/passwort-vergessen/", PUBLIC_PAGE),
+    Row("password_reset", "POST", lambda w: "/passwort-vergessen/", PUBLIC_PAGE, _empty),
+    Row("password_reset", "PUT", lambda w: "/passwort-vergessen/", PUBLIC_PAGE, _empty),
+    Row("password_reset_done", "GET", lambda w: "/passwort-vergessen/gesendet/", PUBLIC_PAGE),
+    Row("password_reset_confirm", "GET", lambda w: "/passwort-neu/MQ/x-y/", PUBLIC_PAGE),
+    Row("password_reset_confirm", "POST", lambda w: "/passwort-neu/MQ/x-y/", PUBLIC_PAGE, _empty),
+    Row("password_reset_confirm", "PUT", lambda w: "/passwort-neu/MQ/x-y/", PUBLIC_PAGE, _empty),
+    Row("password_reset_complete", "GET", lambda w: "/passwort-neu/fertig/", PUBLIC_PAGE),
+    # One's own account: signed in (a form with errors answers 200).
+    Row("profile", "GET", lambda w: "/profil/", OWN_PAGE),
+    Row("profile", "POST", lambda w: "/profil/", OWN_PAGE, _empty),
+    Row("email-confirm-resend", "POST", lambda w: "/profil/bestaetigung/", REDIRECTED),
+    Row("password_change", "GET", lambda w: "/profil/passwort/", OWN_PAGE),
+    Row("password_change", "POST", lambda w: "/profil/passwort/", OWN_PAGE, _empty),
+    Row("password_change", "PUT", lambda w: "/profil/passwort/", OWN_PAGE, _empty),
+    Row("notifications", "GET", lambda w: "/benachrichtigungen/", OWN_PAGE),
+    # Someone else's notification is "not found": a message on the list, no change.
+    Row(
+        "notification-open",
+        "POST",
+        lambda w: f"/benachrichtigungen/{w.notification.pk}/",
+        REDIRECTED,
+    ),
+    Row("notifications-read", "POST", lambda w: "/benachrichtigungen/gelesen/", REDIRECTED),
+    # Initiatives: public pages; forms that refuse come back with the reason as a message.
+    Row("initiative-list", "GET", lambda w: "/initiativen/", PUBLIC_PAGE),
+    Row("initiative-detail", "GET", lambda w: f"/initiativen/{_slug(w)}/", PUBLIC_PAGE),
+    Row("initiative-create", "GET", lambda w: "/initiativen/neu/", OWN_PAGE),
+    Row("initiative-create", "POST", lambda w: "/initiativen/neu/", OWN_PAGE, _empty),
+    Row("initiative-edit", "GET", lambda w: f"/initiativen/{_slug(w)}/bearbeiten/", LEAD_PAGE),
+    Row(
+        "initiative-edit",
+        "POST",
+        lambda w: f"/initiativen/{_slug(w)}/bearbeiten/",
+        LEAD_PAGE,
+        _empty,
+    ),
+    Row("initiative-join", "POST", lambda w: f"/initiativen/{_slug(w)}/mitmachen/", REDIRECTED),
+    Row("initiative-leave", "POST", lambda w: f"/initiativen/{_slug(w)}/verlassen/", REDIRECTED),
+    Row(
+        "room-create",
+        "POST",
+        lambda w: f"/initiativen/{_slug(w)}/raeume/",
+        REDIRECTED,
+        lambda w, r: {"title": "Neu"},
+    ),
+    Row(
+        "member-role",
+        "POST",
+        lambda w: f"/initiativen/{_slug(w)}/mitglieder/{_member(w)}/",
+        REDIRECTED,
+        lambda w, r: {"role": "lead"},
+    ),
+    # The members-only room: who may read it sees the page; the others get the 403 page.
+    Row("room", "GET", lambda w: f"/raeume/{w.room.pk}/", ROOM_PAGE),
+    Row(
+        "room-settings",
+        "POST",
+        lambda w: f"/raeume/{w.room.pk}/einstellungen/",
+        page(302, 302, 403, 302, 403, 302, 302, 403),
+        lambda w, r: {"slow_mode_seconds": "30"},
     ),
 ]
 

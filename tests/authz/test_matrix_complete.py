@@ -21,6 +21,23 @@ FUNCTION_VIEW_METHODS = {
     "logout": {"GET", "POST"},
     "register": {"GET", "POST"},
     "set_language": {"POST"},
+    "english-path": {"GET"},
+    "email-confirm": {"GET"},
+    "profile": {"GET", "POST"},
+    "email-confirm-resend": {"POST"},
+    "notifications": {"GET"},
+    "notification-open": {"POST"},
+    "notifications-read": {"POST"},
+    "initiative-list": {"GET"},
+    "initiative-detail": {"GET"},
+    "initiative-create": {"GET", "POST"},
+    "initiative-edit": {"GET", "POST"},
+    "initiative-join": {"POST"},
+    "initiative-leave": {"POST"},
+    "room-create": {"POST"},
+    "member-role": {"POST"},
+    "room": {"GET"},
+    "room-settings": {"POST"},
 }
 
 
