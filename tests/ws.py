@@ -30,9 +30,11 @@ committing = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 RECV_TIMEOUT = 5.0
 NOTHING_TIMEOUT = 0.2
 
-# Presence and typing (issue 4) come whenever people come and go; tests about the room's
-# log and the replies set them aside (the presence tests see them: tests/presence).
-SIDE_FRAMES = frozenset({"presence", "typing"})
+# Presence and typing (issue 4) come whenever people come and go, and moderators' and
+# leads' connections get `queue` (their console's live feed) on every report and action;
+# tests about the room's log and the replies set them aside (tests/presence and
+# tests/moderation/test_console_frames.py look at them).
+SIDE_FRAMES = frozenset({"presence", "typing", "queue"})
 
 
 async def orm(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

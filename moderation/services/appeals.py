@@ -20,7 +20,7 @@ from common.errors import DomainError, forbidden, not_found
 from common.validation import clean_id
 from moderation import permissions, selectors
 from moderation.models import Appeal, Ban, ModerationAction, Mute
-from moderation.services.audit import action_record, tell, tell_moderators
+from moderation.services.audit import CONSOLE_URL, action_record, appeal_url, tell, tell_moderators
 from moderation.services.hiding import apply_unhide
 from moderation.services.restrictions import lift
 from moderation.services.validation import (
@@ -98,7 +98,7 @@ def appeal_create(
     tell_moderators(
         kind=Notification.Kind.APPEAL,
         text=lambda: _("Neuer Einspruch gegen eine Maßnahme."),
-        url="/api/moderation/appeals/",
+        url=CONSOLE_URL + "#einsprueche",
     )
     return appeal
 
@@ -175,5 +175,6 @@ def appeal_decide(*, actor: User, appeal_id: Any, decision: Any, reason: Any = N
             )
             + (" " + _("Begründung: %(reason)s") % {"reason": text} if text else "")
         ),
+        url=appeal_url(action.pk),
     )
     return appeal

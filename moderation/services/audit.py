@@ -14,9 +14,11 @@ from django.contrib.auth.models import Group, User
 from django.utils import translation
 
 from accounts.notifications import notification_create
-from accounts.selectors import MODERATORS_GROUP, user_language
-from initiatives.models import Initiative
+from accounts.selectors import MODERATORS_GROUP, public_user, user_language
+from initiatives.models import Initiative, Membership
+from moderation.frames import QueueFrame, queue_frame
 from moderation.models import Ban, ModerationAction, Mute
+from realtime import publish
 from rooms.models import Message, Room
 
 
@@ -42,7 +44,7 @@ def action_record(
         room = message.room
     if room is not None and initiative is None:
         initiative = room.initiative
-    return ModerationAction.objects.create(
+    action = ModerationAction.objects.create(
         kind=kind,
         actor=actor,
         target_user=target_user,
@@ -54,6 +56,35 @@ def action_record(
         ban=ban,
         reason=reason[:300],
     )
+    tell_consoles(
+        queue_frame(
+            change="acted",
+            kind=kind,
+            message=message.pk if message else None,
+            room=room.pk if room else None,
+            initiative=initiative.pk if initiative else None,
+            actor=public_user(actor) if actor else None,
+        )
+    )
+    return action
+
+
+def tell_consoles(frame: QueueFrame) -> None:
+    """After commit, to every open connection of the people who see this in their
+    console: the site moderators, and the leads of the initiative it concerns."""
+    recipients = set(
+        User.objects.filter(groups__name=MODERATORS_GROUP, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if frame["initiative"] is not None:
+        recipients.update(
+            Membership.objects.filter(
+                initiative_id=frame["initiative"], role=Membership.Role.LEAD
+            ).values_list("user_id", flat=True)
+        )
+    for user_id in recipients:
+        publish.user_frame_on_commit(user_id=user_id, frame=dict(frame))
 
 
 def tell(*, user: User, kind: str, text: Callable[[], str], url: str = "") -> None:
@@ -70,6 +101,14 @@ def tell_moderators(*, kind: str, text: Callable[[], str], url: str = "") -> Non
         return
     for moderator in group.user_set.filter(is_active=True).select_related("profile"):
         tell(user=moderator, kind=kind, text=text, url=url)
+
+
+CONSOLE_URL = "/moderation/"
+
+
+def appeal_url(action_id: int) -> str:
+    """The page where the person a decision concerns may appeal it."""
+    return f"/einspruch/{action_id}/"
 
 
 def room_url(room_id: int) -> str:

@@ -19,7 +19,7 @@ from common.errors import forbidden, not_found
 from common.validation import clean_id
 from moderation import permissions
 from moderation.models import ModerationAction, Report
-from moderation.services.audit import action_record, room_url, tell
+from moderation.services.audit import action_record, appeal_url, room_url, tell
 from moderation.services.validation import clean_reason
 from rooms.models import Message, RoomEvent
 from rooms.selectors import access_room
@@ -88,7 +88,7 @@ def apply_hide(*, message: Message, actor: User | None, reason: str) -> Moderati
                 )
                 % {"room": room_title, "reason": reason}
             ),
-            url=room_url(message.room_id),
+            url=appeal_url(action.pk),
         )
     return action
 

@@ -17,8 +17,14 @@ from django.utils.translation import gettext as _
 from accounts.models import Notification
 from common.errors import DomainError, forbidden, not_found
 from moderation import permissions, selectors
+from moderation.frames import queue_frame
 from moderation.models import ModerationAction, Report
-from moderation.services.audit import action_record, tell_moderators
+from moderation.services.audit import (
+    CONSOLE_URL,
+    action_record,
+    tell_consoles,
+    tell_moderators,
+)
 from moderation.services.hiding import (
     apply_hide,
     apply_unhide,
@@ -60,6 +66,17 @@ def report_create(*, user: User, message_id: Any, reason: Any, text: Any = "") -
             actor=None,
             reason=_("Automatisch ausgeblendet: von mehreren Personen gemeldet."),
         )
+    room = message.room
+    tell_consoles(
+        queue_frame(
+            change="reported",
+            kind=reason,
+            message=message.pk,
+            room=room.pk,
+            initiative=room.initiative_id,
+            actor=None,  # reporters stay unknown to leads; the console reads them by REST
+        )
+    )
     return report
 
 
@@ -122,7 +139,7 @@ def _escalate(actor: User, message: Message, reason: str) -> None:
             _("Meldungen zu einer Nachricht in „%(room)s“ wurden an euch weitergegeben.")
             % {"room": room_title}
         ),
-        url="/api/moderation/queue/",
+        url=CONSOLE_URL,
     )
 
 

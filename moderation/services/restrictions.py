@@ -29,7 +29,7 @@ from moderation import permissions
 from moderation.frames import ModerationVerb, moderation_frame
 from moderation.models import Ban, ModerationAction, Mute, Restriction
 from moderation.scopes import Scope, parse_scope, scope_of
-from moderation.services.audit import action_record, tell
+from moderation.services.audit import action_record, appeal_url, tell
 from moderation.services.validation import clean_duration, clean_reason
 from realtime import publish
 from realtime.messages import CLOSE_BLOCKED, Close, Unsubscribe
@@ -54,8 +54,9 @@ def _impose(
     scope: Scope,
     duration: int | None,
     reason: str,
-) -> Restriction:
-    """Create the mute or ban; one in force in the same scope is replaced (lifted)."""
+) -> tuple[Restriction, ModerationAction]:
+    """Create the mute or ban, and its log entry; one in force in the same scope is
+    replaced (lifted)."""
     now = timezone.now()
     model.objects.filter(Restriction.in_force_q(now), user=target, **_scope_filter(scope)).update(
         lifted_at=now, lifted_by=actor
@@ -69,7 +70,7 @@ def _impose(
         **_scope_filter(scope),
     )
     is_mute = model is Mute
-    action_record(
+    action = action_record(
         kind=ModerationAction.Kind.MUTE if is_mute else ModerationAction.Kind.BAN,
         actor=actor,
         target_user=target,
@@ -80,11 +81,12 @@ def _impose(
         ban=None if is_mute else item,  # type: ignore[arg-type]
         reason=reason,
     )
-    return item
+    return item, action
 
 
-def _announce(item: Restriction, verb: ModerationVerb, reason: str) -> None:
-    """The `moderation` frame and the notification."""
+def _announce(item: Restriction, verb: ModerationVerb, reason: str, *, url: str = "") -> None:
+    """The `moderation` frame and the notification (for a decision: with the link to
+    the page where the person may appeal it)."""
     until = item.until if verb in ("muted", "banned") else None
     publish.user_frame_on_commit(
         user_id=item.user_id,
@@ -94,6 +96,7 @@ def _announce(item: Restriction, verb: ModerationVerb, reason: str) -> None:
         user=item.user,
         kind=Notification.Kind.MODERATION,
         text=lambda: _notification_text(verb, item, reason),
+        url=url,
     )
 
 
@@ -124,8 +127,10 @@ def member_mute(*, actor: User, user_id: Any, scope: Any, duration: Any, reason:
     text = clean_reason(reason)
     if not permissions.can_mute(actor, target, parsed):
         raise forbidden(_("Du darfst diese Person hier nicht stummschalten."))
-    mute = _impose(Mute, actor=actor, target=target, scope=parsed, duration=seconds, reason=text)
-    _announce(mute, "muted", text)
+    mute, action = _impose(
+        Mute, actor=actor, target=target, scope=parsed, duration=seconds, reason=text
+    )
+    _announce(mute, "muted", text, url=appeal_url(action.pk))
     return mute  # type: ignore[return-value]
 
 
@@ -138,8 +143,10 @@ def member_ban(*, actor: User, user_id: Any, scope: Any, duration: Any, reason: 
     text = clean_reason(reason)
     if not permissions.can_ban(actor, target, parsed):
         raise forbidden(_("Sperren dürfen nur Moderatorinnen und Moderatoren."))
-    ban = _impose(Ban, actor=actor, target=target, scope=parsed, duration=seconds, reason=text)
-    _announce(ban, "banned", text)
+    ban, action = _impose(
+        Ban, actor=actor, target=target, scope=parsed, duration=seconds, reason=text
+    )
+    _announce(ban, "banned", text, url=appeal_url(action.pk))
     if parsed.is_global:
         publish.user_control_on_commit(user_id=target.pk, control=Close(code=CLOSE_BLOCKED))
     else:
