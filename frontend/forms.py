@@ -12,6 +12,7 @@ from accounts.models import Profile
 from accounts.services import user_sign_in
 from common.errors import DomainError
 from initiatives.models import Initiative, Membership
+from moderation.services.validation import APPEAL_TEXT_MAX
 
 
 class RegisterForm(forms.Form):
@@ -111,3 +112,12 @@ class ProfileForm(forms.ModelForm):
             "display_name": _("So sehen dich die anderen. Leer: dein Benutzername."),
             "digest_opt_in": _("Einmal pro Woche per E-Mail: wo du mitmachen kannst."),
         }
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label=_("Warum sollte die Entscheidung aufgehoben werden?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=APPEAL_TEXT_MAX,
+        help_text=_("Sachlich und kurz: was ist passiert, was siehst du anders?"),
+    )

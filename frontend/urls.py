@@ -10,6 +10,7 @@ from frontend.views import (
     initiative_forms,
     initiatives,
     lead_tools,
+    moderation,
     notifications,
     rooms,
 )
@@ -60,6 +61,10 @@ urlpatterns = [
     # Rooms
     path("raeume/<int:room_id>/", rooms.room, name="room"),
     path("raeume/<int:room_id>/einstellungen/", lead_tools.room_settings, name="room-settings"),
+    # Moderation: the console, the guide, and a member's appeal
+    path("moderation/", moderation.console, name="moderation-console"),
+    path("moderation/leitfaden/", moderation.guide, name="moderation-guide"),
+    path("einspruch/<int:action_id>/", moderation.appeal, name="appeal"),
     # Notifications
     path("benachrichtigungen/", notifications.notification_list, name="notifications"),
     path(

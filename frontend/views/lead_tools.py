@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,6 +50,8 @@ def room_settings(request: HttpRequest, room_id: int) -> HttpResponse:
             lambda: room_services.room_update(user=user, room=room, **changes),
             done=_("Der Raum ist geändert."),
         )
+    if request.POST.get("next") == "moderation":
+        return redirect(reverse("moderation-console") + "#langsam")
     if request.POST.get("next") == "room" or room.initiative is None:
         return redirect("room", room_id=room.pk)
     return redirect("initiative-detail", slug=room.initiative.slug)

@@ -4,6 +4,7 @@ What is in force reaches the rooms' rules, sign-in and the handshake through
 moderation/providers.py.
 """
 
+from moderation.selectors.console import overseen_rooms, scope_names
 from moderation.selectors.log import (
     access_action,
     access_appeal,
@@ -47,9 +48,11 @@ __all__ = [
     "log_visible",
     "mute_list",
     "mute_state",
+    "overseen_rooms",
     "pending_reports",
     "queue_groups",
     "queue_items",
     "room_member_count",
+    "scope_names",
     "sign_in_refusal",
 ]

@@ -363,6 +363,8 @@ OWN_PAGE = same(200, anonymous=302, deactivated=302)
 REDIRECTED = same(302, deactivated=302)
 LEAD_PAGE = page(302, 403, 403, 200, 403, 200, 403, 403)
 ROOM_PAGE = page(302, 200, 403, 200, 403, 200, 200, 403)
+# stella's mute: hers to appeal (she has; the page shows it), nobody else's to see.
+APPEAL_PAGE = page(302, 404, 404, 404, 404, 404, 200, 404)
 PAGES: list[Row] = [
     Row("home", "GET", lambda w: "/", same(200, deactivated=200)),
     Row("login", "GET", lambda w: "/login/", SIGNED_IN_REDIRECTED),
@@ -437,6 +439,17 @@ PAGES: list[Row] = [
         REDIRECTED,
         lambda w, r: {"role": "lead"},
     ),
+    # Moderation: the console for moderators and leads (any initiative: each sees their
+    # part), the guide for everyone, an appeal page for the person the decision concerns.
+    Row(
+        "moderation-console",
+        "GET",
+        lambda w: "/moderation/",
+        page(302, 403, 403, 200, 200, 200, 403, 403),
+    ),
+    Row("moderation-guide", "GET", lambda w: "/moderation/leitfaden/", PUBLIC_PAGE),
+    Row("appeal", "GET", lambda w: f"/einspruch/{w.appeal.action_id}/", APPEAL_PAGE),
+    Row("appeal", "POST", lambda w: f"/einspruch/{w.appeal.action_id}/", APPEAL_PAGE, _empty),
     # The members-only room: who may read it sees the page; the others get the 403 page.
     Row("room", "GET", lambda w: f"/raeume/{w.room.pk}/", ROOM_PAGE),
     Row(

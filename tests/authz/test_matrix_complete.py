@@ -38,6 +38,9 @@ FUNCTION_VIEW_METHODS = {
     "member-role": {"POST"},
     "room": {"GET"},
     "room-settings": {"POST"},
+    "moderation-console": {"GET"},
+    "moderation-guide": {"GET"},
+    "appeal": {"GET", "POST"},
 }
 
 

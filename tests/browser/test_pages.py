@@ -19,6 +19,7 @@ PUBLIC_PAGES = [
     ("/register/", "Registrieren"),
     ("/passwort-vergessen/", "Passwort vergessen"),
     ("/gibt-es-nicht/", "Diese Seite gibt es nicht"),
+    ("/moderation/leitfaden/", "Leitfaden für die Moderation"),
 ]
 MEMBER_PAGES = [
     ("/", "Gemeinsam für ein klimaneutrales Stuttgart"),
@@ -28,6 +29,7 @@ MEMBER_PAGES = [
     ("/profil/", "Dein Profil"),
     ("/profil/passwort/", "Passwort ändern"),
     ("/benachrichtigungen/", "Benachrichtigungen"),
+    ("/moderation/", "Moderation"),
 ]
 
 

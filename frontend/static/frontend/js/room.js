@@ -4,7 +4,7 @@
 // room follows live over the page's connection (live.js: reconnects, gap rule, outbox).
 // Message text is always the server's sanitized `html`; `body` is only ever text.
 import { live } from "./live.js";
-import { _, _n, api, dayKey, el, fill, formatDateTime, formatTime } from "./util.js";
+import { _, ngettext, api, el, fill, formatDateTime, formatTime } from "./util.js";
 
 const state = JSON.parse(document.getElementById("room-state").textContent);
 const ROOM = state.room.id;
@@ -110,13 +110,13 @@ function reactionsNode(m) {
     const mine = myReactions.has(`${m.id} ${emoji}`);
     row.append(el("button", {
       type: "button", class: "pill", "aria-pressed": mine ? "true" : "false",
-      "aria-label": fill(_n("%s: %s Reaktion", "%s: %s Reaktionen", count), [emoji, count]),
+      "aria-label": fill(ngettext("%s: %s Reaktion", "%s: %s Reaktionen", count), [emoji, count]),
       onclick: () => toggleReaction(m.id, emoji, !mine),
     }, `${emoji} ${count}`));
   }
   if (!m.thread && m.reply_count > 0) {
     row.append(el("button", { type: "button", class: "pill pill--replies", onclick: () => showThread(m.id) },
-      "💬 ", fill(_n("%s Antwort", "%s Antworten", m.reply_count), [m.reply_count])));
+      "💬 ", fill(ngettext("%s Antwort", "%s Antworten", m.reply_count), [m.reply_count])));
   }
   return row;
 }

@@ -1,7 +1,7 @@
 // On every page of a signed-in user: the page's connection, and the bell in the header,
 // whose unread count goes up live when a notification arrives on any websocket.
 import { live } from "./live.js";
-import { _, _n, el, fill, formatDateTime } from "./util.js";
+import { _, ngettext, el, fill, formatDateTime } from "./util.js";
 
 const badge = document.querySelector("[data-notification-count]");
 const label = document.querySelector("[data-notification-label]");
@@ -10,7 +10,7 @@ function showCount(count) {
   if (!badge) return;
   badge.textContent = String(count);
   badge.hidden = count === 0;
-  if (label) label.textContent = fill(_n("%s ungelesen", "%s ungelesen", count), [count]);
+  if (label) label.textContent = fill(ngettext("%s ungelesen", "%s ungelesen", count), [count]);
 }
 
 live().addEventListener("notification", (event) => {

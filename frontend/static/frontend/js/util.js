@@ -3,7 +3,7 @@
 // with the session's CSRF token.
 
 export const _ = (text) => (window.gettext ? window.gettext(text) : text);
-export const _n = (one, many, n) =>
+export const ngettext = (one, many, n) =>
   window.ngettext ? window.ngettext(one, many, n) : n === 1 ? one : many;
 /** fill("%s von %s", [1, 2]): the values in order, as Django's interpolate() does. */
 export const fill = (text, values) => {
@@ -18,11 +18,9 @@ const dateTimeFormat = new Intl.DateTimeFormat(LANG, {
   timeZone: ZONE, weekday: "long", day: "numeric", month: "long", year: "numeric",
   hour: "2-digit", minute: "2-digit",
 });
-const dayFormat = new Intl.DateTimeFormat(LANG, { timeZone: ZONE, day: "2-digit", month: "2-digit", year: "numeric" });
 
 export const formatTime = (iso) => timeFormat.format(new Date(iso));
 export const formatDateTime = (iso) => dateTimeFormat.format(new Date(iso));
-export const dayKey = (iso) => dayFormat.format(new Date(iso));
 
 /** el("button", {class: "x", onclick: f}, "text", child) */
 export function el(tag, attrs = {}, ...children) {
