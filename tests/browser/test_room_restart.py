@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import Browsing, running_site
 from tests.e2e.servers import Deployment
@@ -25,6 +25,11 @@ def write(page: Page, text: str) -> None:
     box = page.get_by_label(re.compile("^Nachricht an #"))
     box.fill(text)
     box.press("Enter")
+
+
+def stored(page: Page, text: str) -> Locator:
+    """The message as the server confirmed it (the page's own draft has no id yet)."""
+    return page.locator("[data-messages] > .msg[data-id]", has_text=text)
 
 
 def shown(page: Page) -> list[str]:
@@ -44,7 +49,10 @@ def test_after_a_server_restart_each_page_shows_every_message_once_in_order(
     for n in range(1, 4):
         write(lena if n % 2 else jonas, f"vorher {n}")
         expected.append(f"vorher {n}")
-        expect(jonas.locator("[data-messages] > .msg", has_text=f"vorher {n}")).to_be_visible()
+        # Stored (it has an id), on both pages, before the next one is written: else two
+        # sends race, and the server's order is not the order of this list.
+        for page in (lena, jonas):
+            expect(stored(page, f"vorher {n}")).to_be_visible()
 
     assert browsing.watch is not None
     browsing.watch.tolerated.append("WebSocket connection to")  # refused while it is down
@@ -65,6 +73,8 @@ def test_after_a_server_restart_each_page_shows_every_message_once_in_order(
     for n in range(1, 4):
         write(jonas if n % 2 else lena, f"nachher {n}")
         expected.append(f"nachher {n}")
+        for page in (lena, jonas):
+            expect(stored(page, f"nachher {n}")).to_be_visible()
     for page in (lena, jonas):
         expect(page.locator("[data-messages] > .msg", has_text="nachher 3")).to_be_visible()
         expect(page.locator(".msg--pending")).to_have_count(0)

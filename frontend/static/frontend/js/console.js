@@ -275,6 +275,13 @@ live().addEventListener("queue", (event) => {
   scheduleReload(mine ? 1500 : 4000);
 });
 
+// Frames missed while the socket was away (at the start, after a reconnect): reload.
+live().addEventListener("state", (event) => { if (event.detail.state === "open") scheduleReload(0); });
+window.addEventListener("hashchange", () => {
+  const tab = tabs.find((t) => `#${t.dataset.tab}` === window.location.hash);
+  if (tab) showTab(tab.dataset.tab);
+});
+
 const first = tabs.find((t) => `#${t.dataset.tab}` === window.location.hash) || tabs[0];
 showTab(first.dataset.tab);
 if (first.dataset.tab !== "warteschlange") loaders.warteschlange();
