@@ -8,13 +8,16 @@ beside the one write they mirror.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypedDict
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Notification
+from accounts.selectors import user_language
 from common.errors import not_found
 from common.times import iso
 from common.validation import clean_id
@@ -92,3 +95,10 @@ def notification_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def notify(*, user: User, kind: str, text: Callable[[], str], url: str = "") -> Notification:
+    """Notify `user` in their own language: `text` is called with it active, so that
+    neither the actor's language nor the server's default leaks into it."""
+    with translation.override(user_language(user) or settings.LANGUAGE_CODE):
+        return notification_create(user=user, kind=kind, text=text(), url=url)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "rooms",
     "presence",
     "moderation",
+    "events",
     "frontend",
     "demo",
 ]

@@ -5,6 +5,8 @@ Only the seed_demo command reads this; migrations never create demo accounts.
 
 from __future__ import annotations
 
+from typing import Any
+
 DEMO_PASSWORD = "klima-demo"  # noqa: S105 - documented demo password, demo mode only
 
 # username: (display name, district slug, role on the site)
@@ -188,4 +190,56 @@ CHAT = [
         "Für den Aufbau um 9 Uhr brauchen wir noch 4 Leute.",
     ),
     ("Foodsharing-Aktionstag Marktplatz", "frieda", "Bin dabei, bringe zwei Schneidebretter mit."),
+]
+
+# Upcoming events (days from today, start hour, hours) of an initiative (or None: city-wide,
+# by a moderator), with shifts (title, start hour, hours, capacity, who signed up already).
+EVENTS: list[dict[str, Any]] = [
+    {
+        "initiative": "Repair-Café Stuttgart-West",
+        "by": "lena",
+        "title": "Repair-Café im Stadtteilhaus",
+        "days": 4,
+        "hour": 14,
+        "hours": 4,
+        "place": "Stadtteilhaus West, Bebelstraße 22",
+        "capacity": 0,
+        "description": "Bringt kaputte Toaster, Lampen und Fahrräder mit. Kaffee und Kuchen "
+        "gegen Spende.",
+        "going": ["jonas", "klaus"],
+        "shifts": [],
+    },
+    {
+        "initiative": "Foodsharing-Aktionstag Marktplatz",
+        "by": "aylin",
+        "title": "Aktionstag: Schnippeldisko auf dem Marktplatz",
+        "days": 9,
+        "hour": 9,
+        "hours": 7,
+        "place": "Marktplatz, 70173 Stuttgart",
+        "capacity": 120,
+        "action_day": True,
+        "description": "Wir retten Gemüse vom Großmarkt und kochen gemeinsam: **kostenloses "
+        "Essen für alle**, mit Musik. Mit Unterstützung einer Stuttgarter Stiftung.",
+        "going": ["jonas", "sophie", "lena"],
+        "shifts": [
+            ("Aufbau", 9, 2, 4, ["jonas", "frieda", "sophie"]),
+            ("Schnippeln und Kochen", 11, 3, 8, ["aylin"]),
+            ("Abbau", 14, 2, 4, []),
+        ],
+    },
+    {
+        "initiative": None,
+        "by": "mira",
+        "title": "Klima-Stammtisch für alle",
+        "days": 12,
+        "hour": 19,
+        "hours": 2,
+        "place": "Rathaus, Marktplatz 1 (Großer Sitzungssaal)",
+        "capacity": 40,
+        "description": "Der offene Stammtisch der Klima-Community: Initiativen stellen sich "
+        "vor, wir planen den nächsten Aktionstag.",
+        "going": ["tobias", "frieda"],
+        "shifts": [],
+    },
 ]

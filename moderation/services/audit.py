@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.utils import translation
 
-from accounts.notifications import notification_create
-from accounts.selectors import MODERATORS_GROUP, public_user, user_language
+from accounts.notifications import notify as tell
+from accounts.selectors import MODERATORS_GROUP, public_user
 from initiatives.models import Initiative, Membership
 from moderation.frames import QueueFrame, queue_frame
 from moderation.models import Ban, ModerationAction, Mute
@@ -85,13 +83,6 @@ def tell_consoles(frame: QueueFrame) -> None:
         )
     for user_id in recipients:
         publish.user_frame_on_commit(user_id=user_id, frame=dict(frame))
-
-
-def tell(*, user: User, kind: str, text: Callable[[], str], url: str = "") -> None:
-    """Notify `user`; `text` is called with their language active, so it translates
-    into the recipient's language."""
-    with translation.override(user_language(user) or settings.LANGUAGE_CODE):
-        notification_create(user=user, kind=kind, text=text(), url=url)
 
 
 def tell_moderators(*, kind: str, text: Callable[[], str], url: str = "") -> None:

@@ -11,6 +11,8 @@ from django.core.management import call_command
 
 from accounts.models import Profile
 from accounts.selectors import MODERATORS_GROUP, is_moderator
+from events import seats
+from events import selectors as event_selectors
 from initiatives.models import Initiative, Membership
 from rooms.models import Room
 
@@ -143,3 +145,16 @@ def test_seed_demo_keeps_a_changed_password() -> None:
     seed()
 
     assert authenticate(username="lena", password="lenas-eigenes-Passwort-2035") is not None
+
+
+@pytest.mark.django_db
+def test_the_demo_has_upcoming_events_and_an_action_day_with_a_nearly_full_shift() -> None:
+    call_command("seed_demo", stdout=StringIO())
+    upcoming = list(event_selectors.upcoming_events())
+    assert len(upcoming) >= 3
+    action_day = next(e for e in upcoming if e.action_day)
+    shifts = list(action_day.shifts.all())
+    assert len(shifts) == 3
+    free = [seats.counts(seats.SIGNUPS, s).free for s in shifts]
+    assert 1 in free  # "noch 1 Person gesucht"
+    assert any(e.initiative is None for e in upcoming)  # a city-wide one

@@ -5,17 +5,21 @@ Demo accounts exist only where this command ran; migrations never create them.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Profile
 from accounts.selectors import MODERATORS_GROUP
 from common import ratelimit
 from demo import data as demo_data
+from events import services as event_services
+from events.models import Event
 from initiatives import services
 from initiatives.models import Category, District, Initiative, Membership
 from rooms.models import Room
@@ -35,9 +39,11 @@ class Command(BaseCommand):
         for spec in demo_data.INITIATIVES:
             created += self._initiative(spec, people)
         self._chat(people)
+        self._events(people)
         self.stdout.write(
             f"Demo data ready: {len(people)} accounts, {len(demo_data.INITIATIVES)} initiatives "
-            f"({created} new), {len(demo_data.CITY_WIDE_ROOMS)} city-wide rooms."
+            f"({created} new), {len(demo_data.CITY_WIDE_ROOMS)} city-wide rooms, "
+            f"{len(demo_data.EVENTS)} upcoming events."
         )
 
     def _person(self, username: str, display_name: str, district: str, role: str) -> User:
@@ -60,6 +66,56 @@ class Command(BaseCommand):
         if role == "moderator":
             user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
         return user
+
+    def _events(self, people: dict[str, User]) -> None:
+        """Upcoming events (one action day with three shifts, one nearly full), made once:
+        an event of that title is not made again."""
+        today = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+        for spec in demo_data.EVENTS:
+            if Event.objects.filter(title=spec["title"]).exists():
+                continue
+            initiative = (
+                Initiative.objects.get(title=spec["initiative"]) if spec["initiative"] else None
+            )
+            start = (today + timedelta(days=spec["days"])).replace(hour=spec["hour"])
+            event = event_services.event_create(
+                user=people[spec["by"]],
+                initiative=initiative,
+                title=spec["title"],
+                description=spec["description"],
+                start=start,
+                end=start + timedelta(hours=spec["hours"]),
+                place=spec["place"],
+                capacity=spec["capacity"],
+                action_day=spec.get("action_day", False),
+            )
+            for name in spec["going"]:
+                event_services.rsvp_take(user=people[name], event_id=event.pk)
+            if initiative is not None:
+                self._shifts(spec["shifts"], event, initiative, people[spec["by"]], people)
+
+    def _shifts(
+        self,
+        shifts: list[Any],
+        event: Event,
+        initiative: Initiative,
+        lead: User,
+        people: dict[str, User],
+    ) -> None:
+        """The event's volunteer shifts, and who has signed up for them already."""
+        for title, hour, hours, capacity, names in shifts:
+            shift_start = event.start.replace(hour=hour)
+            shift = event_services.shift_create(
+                user=lead,
+                initiative=initiative,
+                event=event,
+                title=title,
+                start=shift_start,
+                end=shift_start + timedelta(hours=hours),
+                capacity=capacity,
+            )
+            for name in names:
+                event_services.signup_take(user=people[name], shift_id=shift.pk)
 
     def _chat(self, people: dict[str, User]) -> None:
         """Demo messages; their client_ids make a second run store nothing new. The posting
