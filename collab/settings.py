@@ -262,6 +262,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InitiativeStatusEnum": "initiatives.models.Initiative.Status",
         "WritableInitiativeStatusEnum": "initiatives.api.WRITABLE_STATUSES",
+        "SeatStatusEnum": "events.models.SeatStatus",
     },
     # Every operation's error answers, with the one error body (common/schema.py).
     "POSTPROCESSING_HOOKS": [

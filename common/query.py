@@ -65,12 +65,17 @@ def choice_param(request: Request, name: str, choices: Iterable[str]) -> str | N
     return raw
 
 
-CHOICE_FILTERS = (django_filters.ChoiceFilter, django_filters.ModelChoiceFilter)
+# Filters whose empty value is no value (the schema says: one of a list, a date).
+CHOICE_FILTERS = (
+    django_filters.ChoiceFilter,
+    django_filters.ModelChoiceFilter,
+    django_filters.DateFilter,
+)
 
 
 class StrictFilterSet(django_filters.FilterSet):
-    """django-filter's FilterSet, except that a choice filter given with an empty value
-    is an error (django-filter takes it as "no filter")."""
+    """django-filter's FilterSet, except that a choice or date filter given with an
+    empty value is an error (django-filter takes it as "no filter")."""
 
     def is_valid(self) -> bool:
         valid = bool(super().is_valid())

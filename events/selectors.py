@@ -3,30 +3,75 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from common.errors import not_found
+from common.validation import clean_id
 from events import seats
 from events.models import Event, SeatStatus, Shift, Signup
 from initiatives.models import Initiative
 
 
+def _with_counts(qs: QuerySet[Any], related: str) -> QuerySet[Any]:
+    """`going` and `waiting` of each row, in the same query (lists show the counters)."""
+    return qs.annotate(
+        going=Count(related, filter=Q(**{f"{related}__status": SeatStatus.GOING}), distinct=True),
+        waiting=Count(
+            related, filter=Q(**{f"{related}__status": SeatStatus.WAITLIST}), distinct=True
+        ),
+    )
+
+
+def events_listed() -> QuerySet[Event]:
+    """Events that are not cancelled (lists, feeds and the API's detail show only these)."""
+    return _with_counts(
+        Event.objects.filter(cancelled_at__isnull=True).select_related("initiative", "district"),
+        "rsvps",
+    ).order_by("start", "pk")
+
+
 def upcoming_events() -> QuerySet[Event]:
     """Events not cancelled that have not ended, soonest first."""
-    return (
-        Event.objects.filter(cancelled_at__isnull=True, end__gt=timezone.now())
-        .select_related("initiative", "district")
-        .order_by("start", "pk")
-    )
+    return events_listed().filter(end__gt=timezone.now())
+
+
+def access_event(*, event_id: Any) -> Event:
+    try:
+        return events_listed().get(pk=clean_id(event_id, field="id"))
+    except Event.DoesNotExist:
+        raise not_found() from None
 
 
 def open_shifts(*, initiative: Initiative | None = None) -> QuerySet[Shift]:
     shifts = Shift.objects.filter(cancelled_at__isnull=True, end__gt=timezone.now())
     if initiative is not None:
         shifts = shifts.filter(initiative=initiative)
-    return shifts.select_related("initiative", "event").order_by("start", "pk")
+    return _with_counts(shifts.select_related("initiative", "event"), "signups").order_by(
+        "start", "pk"
+    )
+
+
+def access_shift(*, shift_id: Any) -> Shift:
+    try:
+        return _with_counts(
+            Shift.objects.filter(cancelled_at__isnull=True).select_related("initiative", "event"),
+            "signups",
+        ).get(pk=clean_id(shift_id, field="id"))
+    except Shift.DoesNotExist:
+        raise not_found() from None
+
+
+def shift_people(*, shift: Shift) -> QuerySet[Signup]:
+    """Who comes and who waits, in order (for the leads)."""
+    return (
+        seats.SIGNUPS.of(shift)
+        .select_related("user__profile")
+        .order_by("status", "created_at", "pk")  # "going" before "waitlist"
+    )
 
 
 def rsvp_status(*, user: User, event: Event) -> str | None:

@@ -22,7 +22,7 @@ from common.errors import DomainError, forbidden, not_found
 from common.markup import render_markdown
 from common.validation import clean_id
 from events import permissions, seats
-from events.models import Event, SeatStatus, Shift
+from events.models import Event, SeatStatus, Shift, Signup
 from initiatives.models import District, Initiative
 
 TITLE_MAX = 120
@@ -192,7 +192,7 @@ def signup_release(*, user: User, shift_id: Any) -> None:
 
 
 @transaction.atomic
-def attendance_set(*, actor: User, shift_id: Any, user_id: Any, attended: Any) -> None:
+def attendance_set(*, actor: User, shift_id: Any, user_id: Any, attended: Any) -> Signup:
     """A lead ticks who came (true), who did not (false), or clears it (null)."""
     shift = _locked(Shift, shift_id)
     if not permissions.can_see_attendees(actor, shift):
@@ -208,3 +208,4 @@ def attendance_set(*, actor: User, shift_id: Any, user_id: Any, attended: Any) -
         raise not_found()
     seat.attended = attended
     seat.save(update_fields=["attended"])
+    return seat

@@ -16,7 +16,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from tests.authz.world import ROLES, World
 
@@ -84,6 +87,27 @@ def _initiative_body(world: World, role: str) -> dict[str, str]:
         "category": "energie",
         "district": "mitte",
     }
+
+
+MANAGES_EVENTS_201 = api(401, 403, 403, 201, 403, 201, 403, 403)
+
+
+def _later(days: int, hours: int = 0) -> str:
+    return (timezone.now() + timedelta(days=days, hours=hours)).isoformat()
+
+
+def _event_body(world: World, role: str) -> dict[str, Any]:
+    return {
+        "title": "Aktionstag",
+        "start": _later(5),
+        "end": _later(5, 3),
+        "place": "Marktplatz",
+        "initiative": world.initiative.slug,
+    }
+
+
+def _shift_body(world: World, role: str) -> dict[str, Any]:
+    return {"title": "Abbau", "start": _later(5, 3), "end": _later(5, 5), "capacity": 4}
 
 
 def _slug(world: World) -> str:
@@ -318,6 +342,45 @@ REST: list[Row] = [
         "DELETE",
         lambda w: f"/api/initiatives/{_slug(w)}/members/{_member(w)}/",
         api(401, 204, 403, 204, 403, 204, 403, 403),  # jonas may remove himself: leaving
+    ),
+    # Events and shifts: anyone reads; the initiative's lead and moderators create and
+    # cancel; any signed-in person takes and gives up a seat (a room ban is no event ban);
+    # who comes is for the lead and moderators.
+    Row("event-list", "GET", lambda w: "/api/events/", PUBLIC),
+    Row("event-list", "POST", lambda w: "/api/events/", MANAGES_EVENTS_201, _event_body),
+    Row("event-detail", "GET", lambda w: f"/api/events/{w.event.pk}/", PUBLIC),
+    Row(
+        "event-detail",
+        "DELETE",
+        lambda w: f"/api/events/{w.event.pk}/",
+        api(401, 403, 403, 204, 403, 204, 403, 403),
+    ),
+    Row("event-rsvp", "GET", lambda w: f"/api/events/{w.event.pk}/rsvp/", SIGNED_IN),
+    Row("event-rsvp", "POST", lambda w: f"/api/events/{w.event.pk}/rsvp/", SIGNED_IN),
+    Row("event-rsvp", "DELETE", lambda w: f"/api/events/{w.event.pk}/rsvp/", SIGNED_IN),
+    Row("initiative-shifts", "GET", lambda w: f"/api/initiatives/{_slug(w)}/shifts/", PUBLIC),
+    Row(
+        "initiative-shifts",
+        "POST",
+        lambda w: f"/api/initiatives/{_slug(w)}/shifts/",
+        MANAGES_EVENTS_201,
+        _shift_body,
+    ),
+    Row("shift-signup", "GET", lambda w: f"/api/shifts/{w.shift.pk}/signup/", SIGNED_IN),
+    Row("shift-signup", "POST", lambda w: f"/api/shifts/{w.shift.pk}/signup/", SIGNED_IN),
+    Row("shift-signup", "DELETE", lambda w: f"/api/shifts/{w.shift.pk}/signup/", SIGNED_IN),
+    Row(
+        "shift-attendance",
+        "GET",
+        lambda w: f"/api/shifts/{w.shift.pk}/attendance/",
+        LEAD_OR_MODERATOR,
+    ),
+    Row(
+        "shift-attendance",
+        "POST",
+        lambda w: f"/api/shifts/{w.shift.pk}/attendance/",
+        LEAD_OR_MODERATOR,
+        lambda w, r: {"user": _member(w), "attended": True},
     ),
     Row("category-list", "GET", lambda w: "/api/categories/", PUBLIC),
     Row("category-detail", "GET", lambda w: "/api/categories/energie/", PUBLIC),

@@ -12,19 +12,24 @@ Roles (ROLES) and who they are:
 - banned: bert, a member, banned from the room (by mira);
 - deactivated: dora, a member whose account is switched off.
 The subject of every row: the room ("Orga", members only), its message by toni (a
-member), jonas's report of it, stella's mute with her appeal, bert's ban, and a
-notification of jonas.
+member), jonas's report of it, stella's mute with her appeal, bert's ban, a
+notification of jonas, and an event of the initiative with a shift that jonas signed
+up for.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from accounts.models import Notification
 from accounts.notifications import notification_create
+from events import services as event_services
+from events.models import Event, Shift
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
 from moderation import services as moderation_services
@@ -58,6 +63,8 @@ class World:
     ban: Ban
     appeal: Appeal
     notification: Notification
+    event: Event
+    shift: Shift
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -110,6 +117,26 @@ def build_world() -> World:
     notification = notification_create(
         user=users["member"], kind=Notification.Kind.MODERATION, text="Hallo"
     )
+    start = timezone.now() + timedelta(days=2)
+    event = event_services.event_create(
+        user=lead,
+        initiative=initiative,
+        title="Kochtag",
+        start=start,
+        end=start + timedelta(hours=4),
+        place="Gemeindesaal",
+        capacity=20,
+    )
+    shift = event_services.shift_create(
+        user=lead,
+        initiative=initiative,
+        event=event,
+        title="Aufbau",
+        start=start,
+        end=start + timedelta(hours=2),
+        capacity=5,
+    )
+    event_services.signup_take(user=users["member"], shift_id=shift.pk)
     deactivated = users["deactivated"]
     deactivated.is_active = False
     deactivated.save(update_fields=["is_active"])
@@ -124,4 +151,6 @@ def build_world() -> World:
         ban=ban,
         appeal=appeal,
         notification=notification,
+        event=event,
+        shift=shift,
     )
