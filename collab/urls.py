@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/", include("collab.api")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("feeds/", include("events.feed_urls")),
     path("", include("frontend.urls")),
 ]

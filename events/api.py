@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -18,7 +17,6 @@ from rest_framework.views import APIView
 from accounts.selectors import public_user
 from common.auth import current_user
 from common.errors import forbidden
-from common.query import StrictFilterSet
 from common.schema import CONFLICT
 from common.serializers import (
     SlugReferenceField,
@@ -29,10 +27,11 @@ from common.serializers import (
 )
 from events import permissions as rules
 from events import selectors, services
+from events.filters import EventFilter
 from events.models import Event, SeatStatus, Shift
 from events.rendering import event_data, shift_data
 from events.services import CAPACITY_MAX, PLACE_MAX, TITLE_MAX
-from initiatives.models import Category, District
+from initiatives.models import District
 from initiatives.selectors import access_initiative
 
 SEAT_STATUSES = SeatStatus.choices
@@ -107,25 +106,6 @@ class AttendanceOut(serializers.Serializer):
     user = serializers.DictField()
     status = serializers.ChoiceField(choices=SEAT_STATUSES)
     attended = serializers.BooleanField(allow_null=True)
-
-
-class EventFilter(StrictFilterSet):
-    # A slug, not a list of choices: the schema would have to enumerate every initiative.
-    initiative = django_filters.CharFilter(field_name="initiative__slug", max_length=140)
-    district = django_filters.ModelChoiceFilter(
-        field_name="district", to_field_name="slug", queryset=District.objects.all()
-    )
-    category = django_filters.ModelChoiceFilter(
-        field_name="initiative__category", to_field_name="slug", queryset=Category.objects.all()
-    )
-    # Days in Europe/Berlin, each included whole. `from` is a Python keyword: the class
-    # body's namespace takes it as a name all the same.
-    locals()["from"] = django_filters.DateFilter(field_name="start", lookup_expr="date__gte")
-    to = django_filters.DateFilter(field_name="start", lookup_expr="date__lte")
-
-    class Meta:
-        model = Event
-        fields: list[str] = []
 
 
 def _seat_answer(status_value: str | None) -> Response:

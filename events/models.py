@@ -147,3 +147,21 @@ class Signup(Seat):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.shift} · {self.get_status_display()}"
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a person's own calendar feed ("my events and shifts").
+    Renewing it makes the old address stop working at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Kalender-Abo")
+        verbose_name_plural = _("Kalender-Abos")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from common.errors import not_found
 from common.validation import clean_id
 from events import seats
-from events.models import Event, SeatStatus, Shift, Signup
+from events.models import CalendarFeed, Event, Rsvp, SeatStatus, Shift, Signup
 from initiatives.models import Initiative
 
 
@@ -90,6 +90,27 @@ def waitlist(kind: seats.Seats, item: Event | Shift) -> list[int]:
         .order_by("created_at", "pk")
         .values_list("user_id", flat=True)
     )
+
+
+def my_seats(*, user: User) -> tuple[QuerySet[Rsvp], QuerySet[Signup]]:
+    """The person's coming events and shifts (going or waiting), soonest first."""
+    now = timezone.now()
+    rsvps = (
+        Rsvp.objects.filter(user=user, event__cancelled_at__isnull=True, event__end__gt=now)
+        .select_related("event__initiative")
+        .order_by("event__start")
+    )
+    signups = (
+        Signup.objects.filter(user=user, shift__cancelled_at__isnull=True, shift__end__gt=now)
+        .select_related("shift__initiative", "shift__event")
+        .order_by("shift__start")
+    )
+    return rsvps, signups
+
+
+def feed_owner(*, token: str) -> User | None:
+    feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
+    return feed.user if feed is not None and feed.user.is_active else None
 
 
 def _hours(signups: QuerySet[Signup]) -> float:

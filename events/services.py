@@ -8,6 +8,7 @@ for them and for the initiative (events/selectors.py).
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ from common.errors import DomainError, forbidden, not_found
 from common.markup import render_markdown
 from common.validation import clean_id
 from events import permissions, seats
-from events.models import Event, SeatStatus, Shift, Signup
+from events.models import CalendarFeed, Event, SeatStatus, Shift, Signup
 from initiatives.models import District, Initiative
 
 TITLE_MAX = 120
@@ -209,3 +210,17 @@ def attendance_set(*, actor: User, shift_id: Any, user_id: Any, attended: Any) -
     seat.attended = attended
     seat.save(update_fields=["attended"])
     return seat
+
+
+def calendar_feed_renew(*, user: User) -> CalendarFeed:
+    """A new secret address for the person's own calendar feed (the old one stops)."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    return feed
+
+
+def calendar_feed_of(*, user: User) -> CalendarFeed:
+    """The person's feed, made on first use."""
+    feed = CalendarFeed.objects.filter(user=user).first()
+    return feed or calendar_feed_renew(user=user)

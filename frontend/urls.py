@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from frontend.views import (
     accounts,
     english,
+    events,
     home,
     initiative_forms,
     initiatives,
@@ -61,6 +62,13 @@ urlpatterns = [
     # Rooms
     path("raeume/<int:room_id>/", rooms.room, name="room"),
     path("raeume/<int:room_id>/einstellungen/", lead_tools.room_settings, name="room-settings"),
+    # Events and shifts
+    path("veranstaltungen/", events.event_list, name="event-calendar"),
+    path("veranstaltungen/<int:event_id>/", events.event_page, name="event-page"),
+    path("veranstaltungen/<int:event_id>/zusage/", events.event_rsvp, name="event-rsvp-page"),
+    path("schichten/<int:shift_id>/anmeldung/", events.shift_signup, name="shift-signup-page"),
+    path("meine-termine/", events.my_events, name="my-events"),
+    path("meine-termine/kalender/", events.feed_renew, name="feed-renew"),
     # Moderation: the console, the guide, and a member's appeal
     path("moderation/", moderation.console, name="moderation-console"),
     path("moderation/leitfaden/", moderation.guide, name="moderation-guide"),

@@ -1,15 +1,28 @@
-"""The start page: what the community is, a call to join in, the newest initiatives."""
+"""The start page: what the community is, a call to join in, the newest initiatives,
+the next events and the shifts still short of people."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from events import selectors as event_selectors
+from frontend.views.events import shift_views
 from initiatives import selectors
 
 NEWEST = 6
+UPCOMING = 3
 
 
 def home(request: HttpRequest) -> HttpResponse:
     initiatives = selectors.initiative_list()[:NEWEST]
-    return render(request, "frontend/home.html", {"initiatives": initiatives})
+    short = [s for s in shift_views(request, event_selectors.open_shifts()[:30]) if s["free"] != 0]
+    return render(
+        request,
+        "frontend/home.html",
+        {
+            "initiatives": initiatives,
+            "events": event_selectors.upcoming_events()[:UPCOMING],
+            "shifts": short[:UPCOMING],
+        },
+    )

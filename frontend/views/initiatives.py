@@ -11,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from events import selectors as event_selectors
 from frontend.forms import SLOW_MODE_CHOICES
 from frontend.pages import initiative_or_404
+from frontend.views.events import shift_views
 from frontend.web import attempt, signed_in
 from initiatives import permissions, selectors, services
 from initiatives.filters import InitiativeFilter
@@ -61,6 +63,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "leads": [m for m in memberships if m.role == Membership.Role.LEAD],
         "can_edit": permissions.can_edit_initiative(user, initiative),
         "can_join": permissions.can_join(user, initiative),
+        "events": event_selectors.upcoming_events().filter(initiative=initiative)[:5],
+        "shifts": shift_views(request, event_selectors.open_shifts(initiative=initiative)[:10]),
     }
     if user.is_authenticated:
         context["rooms"] = room_selectors.room_list(user=signed_in(request)).filter(

@@ -502,6 +502,22 @@ PAGES: list[Row] = [
         REDIRECTED,
         lambda w, r: {"role": "lead"},
     ),
+    # Events and shifts: public pages and feeds; seats by form post (a refusal comes
+    # back as a message); a personal feed only at its secret address.
+    Row("event-calendar", "GET", lambda w: "/veranstaltungen/", PUBLIC_PAGE),
+    Row("event-page", "GET", lambda w: f"/veranstaltungen/{w.event.pk}/", PUBLIC_PAGE),
+    Row("event-rsvp-page", "POST", lambda w: f"/veranstaltungen/{w.event.pk}/zusage/", REDIRECTED),
+    Row("shift-signup-page", "POST", lambda w: f"/schichten/{w.shift.pk}/anmeldung/", REDIRECTED),
+    Row("my-events", "GET", lambda w: "/meine-termine/", OWN_PAGE),
+    Row("feed-renew", "POST", lambda w: "/meine-termine/kalender/", REDIRECTED),
+    Row("feed-events", "GET", lambda w: "/feeds/events.ics", PUBLIC_PAGE),
+    Row(
+        "feed-initiative",
+        "GET",
+        lambda w: f"/feeds/initiatives/{_slug(w)}/events.ics",
+        PUBLIC_PAGE,
+    ),
+    Row("feed-personal", "GET", lambda w: "/feeds/meine/geraten.ics", same(404, deactivated=404)),
     # Moderation: the console for moderators and leads (any initiative: each sees their
     # part), the guide for everyone, an appeal page for the person the decision concerns.
     Row(

@@ -41,6 +41,15 @@ FUNCTION_VIEW_METHODS = {
     "moderation-console": {"GET"},
     "moderation-guide": {"GET"},
     "appeal": {"GET", "POST"},
+    "event-calendar": {"GET"},
+    "event-page": {"GET"},
+    "event-rsvp-page": {"POST"},
+    "shift-signup-page": {"POST"},
+    "my-events": {"GET"},
+    "feed-renew": {"POST"},
+    "feed-events": {"GET"},
+    "feed-initiative": {"GET"},
+    "feed-personal": {"GET"},
 }
 
 

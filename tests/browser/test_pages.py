@@ -20,6 +20,7 @@ PUBLIC_PAGES = [
     ("/passwort-vergessen/", "Passwort vergessen"),
     ("/gibt-es-nicht/", "Diese Seite gibt es nicht"),
     ("/moderation/leitfaden/", "Leitfaden für die Moderation"),
+    ("/veranstaltungen/", "Veranstaltungen und Aktionstage"),
 ]
 MEMBER_PAGES = [
     ("/", "Gemeinsam für ein klimaneutrales Stuttgart"),
@@ -30,6 +31,7 @@ MEMBER_PAGES = [
     ("/profil/passwort/", "Passwort ändern"),
     ("/benachrichtigungen/", "Benachrichtigungen"),
     ("/moderation/", "Moderation"),
+    ("/meine-termine/", "Meine Termine"),
 ]
 
 
@@ -50,6 +52,10 @@ def test_a_leads_pages_pass_axe(browsing: Browsing, width: int) -> None:
         page.goto(browsing.base + path)
         expect(page.locator("h1")).to_contain_text(heading)
         assert axe_problems(page) == [], path
+    page.goto(browsing.base + "/veranstaltungen/")
+    page.get_by_role("link", name="Aktionstag: Schnippeldisko auf dem Marktplatz").click()
+    expect(page.get_by_role("heading", name="Schichten: hilf mit")).to_be_visible()
+    assert axe_problems(page) == [], "event page"
     room = browsing.site.new_room("Barrierefrei")
     page.goto(f"{browsing.base}/raeume/{room}/")
     expect(page.get_by_text("Schreib die erste Nachricht")).to_be_visible()
