@@ -296,9 +296,8 @@ function retry(clientId) {
 function sendFailed(clientId, error) {
   const node = document.querySelector(`.msg--pending[data-client="${CSS.escape(clientId)}"]`);
   const reason = explain(error);
-  if (error.code === "unavailable") {
-    // Kept in the outbox: it goes again after the next reconnect, or now by hand.
-  }
+  // After `unavailable` the message stays in the outbox (live.js) and goes again after
+  // the next reconnect; "Erneut senden" sends it now.
   if (node) {
     node.classList.add("msg--failed");
     node.querySelector(".msg__status").textContent = fill(_("Nicht gesendet: %s"), [reason]);
