@@ -71,10 +71,17 @@ def running_site(tmp: Path) -> Iterator[Deployment]:
         deployment.close()
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+@pytest.fixture(scope="session")
+def shared_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    """One server for the browser tests that do not stop it (each test makes its own
+    rooms, so they do not meet): a server start costs ~15 s."""
     with running_site(Path(tmp_path_factory.mktemp("browser-site"))) as deployment:
         yield deployment
+
+
+@pytest.fixture(scope="module")
+def site(shared_site: Deployment) -> Deployment:
+    return shared_site
 
 
 @pytest.fixture(scope="module")
