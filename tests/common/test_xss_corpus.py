@@ -31,11 +31,13 @@ import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,6 +50,8 @@ from common.markup import (
     render_markdown,
     sanitize_html,
 )
+from events import services as event_services
+from events.models import Event
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
 from rooms import services as room_services
@@ -356,11 +360,26 @@ def _initiative_update(world: World, payload: str) -> str:
     return Initiative.objects.values_list("description_html", flat=True).get(pk=world.initiative.pk)
 
 
+def _event_create(world: World, payload: str) -> str:
+    start = timezone.now() + timedelta(days=1)
+    event = event_services.event_create(
+        user=world.lead,
+        initiative=world.initiative,
+        title="Kochtag",
+        description=payload,
+        start=start,
+        end=start + timedelta(hours=1),
+        place="Marktplatz",
+    )
+    return Event.objects.values_list("description_html", flat=True).get(pk=event.pk)
+
+
 FIELDS: list[Field] = [
     Field("message_post", "rooms.Message.html", _message_post),
     Field("message_edit", "rooms.Message.html", _message_edit),
     Field("initiative_create", "initiatives.Initiative.description_html", _initiative_create),
     Field("initiative_update", "initiatives.Initiative.description_html", _initiative_update),
+    Field("event_create", "events.Event.description_html", _event_create),
 ]
 """Every way user text becomes stored HTML. Whoever adds a field that renders user text
 (news, lifehacks, events, offers are coming) adds it here, one Field per service that
