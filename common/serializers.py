@@ -24,6 +24,10 @@ class _OnlyText:
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):
             self.fail("invalid")  # type: ignore[attr-defined]
+        # The schema's maxLength counts the string as sent; DRF counts it after trimming.
+        max_length = getattr(self, "max_length", None)
+        if max_length is not None and len(data) > max_length:
+            self.fail("max_length", max_length=max_length)  # type: ignore[attr-defined]
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
