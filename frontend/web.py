@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from common.errors import DomainError
 
@@ -53,6 +54,12 @@ def attempt_form(form: forms.BaseForm, action: Callable[[], T]) -> T | None:
     except DomainError as error:
         form.add_error(None, error.detail)
     return None
+
+
+def is_local_path(url: str) -> bool:
+    """A path on this site ("/raeume/3/"), never another host ("//evil.example/", a
+    scheme): the only places a page sends people back to after a form."""
+    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
 
 
 def form_problem(request: HttpRequest, form: forms.Form) -> None:

@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,7 +21,7 @@ from common.errors import DomainError
 from events import permissions, selectors, services
 from events.filters import EventFilter
 from events.rendering import event_data, shift_data
-from frontend.web import attempt, signed_in
+from frontend.web import attempt, is_local_path, signed_in
 from initiatives import selectors as initiative_selectors
 
 
@@ -81,7 +80,7 @@ def shift_views(request: HttpRequest, shifts: Any) -> list[dict[str, Any]]:
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+    if is_local_path(target):
         return redirect(target)
     return redirect(fallback)
 

@@ -7,12 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import notifications
-from frontend.web import attempt, signed_in
+from frontend.web import attempt, is_local_path, signed_in
 
 PAGE_SIZE = 30
 
@@ -34,11 +33,7 @@ def open_notification(request: HttpRequest, notification_id: int) -> HttpRespons
             user=signed_in(request), notification_id=notification_id
         ),
     )
-    if (
-        notification is not None
-        and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None)
-        and notification.url.startswith("/")
-    ):
+    if notification is not None and is_local_path(notification.url):
         return redirect(notification.url)
     return redirect("notifications")
 
