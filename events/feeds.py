@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import icalendar
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -19,6 +18,7 @@ from common.errors import DomainError
 from events import selectors
 from events.filters import EventFilter
 from events.models import Event, Shift
+from events.rendering import page_of
 from initiatives.city import city_name
 from initiatives.selectors import access_initiative
 
@@ -42,7 +42,7 @@ def _event_entry(request: HttpRequest, event: Event) -> icalendar.Event:
     entry.add("dtend", event.end)
     entry.add("summary", event.title)
     entry.add("location", event.place)
-    page = request.build_absolute_uri(reverse("event-page", args=[event.pk]))
+    page = request.build_absolute_uri(page_of(event))
     entry.add("url", page)
     entry.add("description", f"{event.description}\n\n{page}".strip())
     return entry
@@ -59,11 +59,7 @@ def _shift_entry(request: HttpRequest, shift: Shift) -> icalendar.Event:
         _("Schicht: %(title)s (%(initiative)s)")
         % {"title": shift.title, "initiative": shift.initiative.title},
     )
-    page = request.build_absolute_uri(
-        reverse("event-page", args=[shift.event_id])
-        if shift.event_id
-        else reverse("initiative-detail", args=[shift.initiative.slug])
-    )
+    page = request.build_absolute_uri(page_of(shift))
     entry.add("url", page)
     entry.add("description", page)
     return entry

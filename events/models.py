@@ -43,6 +43,8 @@ class Event(models.Model):
     )
     capacity = models.PositiveIntegerField(_("Plätze (0 = unbegrenzt)"), default=0)
     action_day = models.BooleanField(_("Aktionstag"), default=False)
+    # Counts every change of its seats: the live counters' order (events/live.py).
+    seats_version = models.PositiveIntegerField(default=0, editable=False)
     cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -89,6 +91,7 @@ class Shift(models.Model):
     start = models.DateTimeField(_("Beginn"))
     end = models.DateTimeField(_("Ende"))
     capacity = models.PositiveIntegerField(_("Plätze (0 = unbegrenzt)"), default=0)
+    seats_version = models.PositiveIntegerField(default=0, editable=False)
     cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from common.times import iso
 from events.models import Event, Shift
 
@@ -50,4 +52,34 @@ def shift_data(shift: Shift) -> dict[str, Any]:
         "going": going,
         "waitlist": getattr(shift, "waiting", 0),
         "free": _free(shift.capacity, going),
+    }
+
+
+def page_of(item: Event | Shift) -> str:
+    """The page a person goes to for it: the event's, or the initiative's for a shift
+    of no event (feeds, counters)."""
+    if isinstance(item, Event):
+        return reverse("event-page", args=[item.pk])
+    if item.event_id is not None:
+        return reverse("event-page", args=[item.event_id])
+    return reverse("initiative-detail", args=[item.initiative.slug]) + "#termine"
+
+
+def counter_data(item: Event | Shift, *, going: int, waitlist: int) -> dict[str, Any]:
+    """A live seat counter (docs/protocol.md, "Live counters"): what a page shows of it,
+    and `version`, which grows with every change of its seats."""
+    is_shift = isinstance(item, Shift)
+    return {
+        "kind": "shift" if is_shift else "event",
+        "id": item.pk,
+        "event": item.event_id if isinstance(item, Shift) else None,
+        "title": item.title,
+        "start": iso(item.start),
+        "end": iso(item.end),
+        "capacity": item.capacity,
+        "going": going,
+        "waitlist": waitlist,
+        "free": _free(item.capacity, going),
+        "version": item.seats_version,
+        "url": page_of(item),
     }

@@ -54,24 +54,26 @@ def counts(kind: Seats, parent: Event | Shift) -> Counts:
     return Counts(going=totals["going"], waitlist=totals["waitlist"], capacity=parent.capacity)
 
 
-def take(kind: Seats, *, parent: Event | Shift, user: User) -> Any:
-    """The user's seat, made now if they had none. Precondition: `parent` is locked."""
+def take(kind: Seats, *, parent: Event | Shift, user: User) -> tuple[Any, bool]:
+    """The user's seat, and whether it was made now (False: they had one already).
+    Precondition: `parent` is locked."""
     existing = kind.of(parent).filter(user=user).first()
     if existing is not None:
-        return existing
+        return existing, False
     going = kind.of(parent).filter(status=SeatStatus.GOING).count()
     status = (
         SeatStatus.GOING if parent.capacity == 0 or going < parent.capacity else SeatStatus.WAITLIST
     )
-    return kind.seat_model.objects.create(user=user, status=status, **{kind.parent_field: parent})
+    seat = kind.seat_model.objects.create(user=user, status=status, **{kind.parent_field: parent})
+    return seat, True
 
 
-def release(kind: Seats, *, parent: Event | Shift, user: User) -> list[Any]:
-    """Give the user's seat up; returns the seats of whoever moved up (one, or none).
-    Precondition: `parent` is locked."""
+def release(kind: Seats, *, parent: Event | Shift, user: User) -> list[Any] | None:
+    """Give the user's seat up; returns the seats of whoever moved up (one, or none),
+    or None when the user had no seat. Precondition: `parent` is locked."""
     seat = kind.of(parent).filter(user=user).first()
     if seat is None:
-        return []
+        return None
     was_going = seat.status == SeatStatus.GOING
     seat.delete()
     return fill_free_places(kind, parent=parent) if was_going else []

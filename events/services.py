@@ -22,7 +22,7 @@ from accounts.notifications import notify
 from common.errors import DomainError, forbidden, not_found
 from common.markup import render_markdown
 from common.validation import clean_id
-from events import permissions, seats
+from events import live, permissions, seats
 from events.models import CalendarFeed, Event, SeatStatus, Shift, Signup
 from initiatives.models import District, Initiative
 
@@ -163,7 +163,10 @@ def _take(kind: seats.Seats, *, user: User, item_id: Any) -> str:
         item = _locked(kind.parent_model, item_id)
         if not permissions.can_take_seat(user, item):
             raise DomainError("conflict", _("Dafür kann man sich nicht mehr anmelden."))
-        return str(seats.take(kind, parent=item, user=user).status)
+        seat, made = seats.take(kind, parent=item, user=user)
+        if made:
+            live.seats_changed(kind, item)
+        return str(seat.status)
 
 
 def _release(kind: seats.Seats, *, user: User, item_id: Any) -> None:
@@ -171,7 +174,10 @@ def _release(kind: seats.Seats, *, user: User, item_id: Any) -> None:
         item = _locked(kind.parent_model, item_id)
         if not permissions.is_open(item):
             raise DomainError("conflict", _("Das ist vorbei oder abgesagt."))
-        _tell_moved_up(seats.release(kind, parent=item, user=user), item.title)
+        moved = seats.release(kind, parent=item, user=user)
+        if moved is not None:
+            _tell_moved_up(moved, item.title)
+            live.seats_changed(kind, item)
 
 
 def rsvp_take(*, user: User, event_id: Any) -> str:

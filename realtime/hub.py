@@ -25,7 +25,7 @@ from common.outages import log_failure
 from realtime import publish
 from realtime.db import db_async
 from realtime.loops import PerLoop
-from realtime.messages import control_of, group_for_room, group_for_user
+from realtime.messages import control_of, group_for_room, group_for_topic, group_for_user
 from realtime.streams import RoomStream, Subscriber, room_log
 from realtime.websocket import SharedText
 
@@ -52,6 +52,7 @@ class Hub:
         self.channel: str | None = None
         self.rooms: dict[int, RoomStream] = {}
         self.users: dict[int, set[Subscriber]] = {}
+        self.topics: dict[str, set[Subscriber]] = {}
         self.tasks: list[asyncio.Task[None]] = []
         self.started = asyncio.Event()
         self._starting = False
@@ -120,6 +121,24 @@ class Hub:
             del self.users[user_id]
             await self._discard(group_for_user(user_id))
 
+    # --- topics (frames for whoever watches: seat counters) ---------------
+    async def join_topic(self, topic: str, subscriber: Subscriber) -> None:
+        await self.start()
+        local = self.topics.get(topic)
+        if local is None:
+            local = self.topics[topic] = set()
+            await self.layer.group_add(group_for_topic(topic), self.channel)
+        local.add(subscriber)
+
+    async def leave_topic(self, topic: str, subscriber: Subscriber) -> None:
+        local = self.topics.get(topic)
+        if local is None:
+            return
+        local.discard(subscriber)
+        if not local:
+            del self.topics[topic]
+            await self._discard(group_for_topic(topic))
+
     # --- the loops ------------------------------------------------------
     async def _receive_loop(self) -> None:
         assert self.channel is not None
@@ -168,6 +187,10 @@ class Hub:
                 await subscriber.control(control)
         elif kind == "room.ephemeral":
             self._deliver_ephemeral(message)
+        elif kind == "topic.frame":
+            text = SharedText(message["text"])
+            for subscriber in list(self.topics.get(str(message.get("topic")), ())):
+                subscriber.deliver_text(text)
 
     def _deliver_ephemeral(self, message: dict[str, Any]) -> None:
         """Typing and presence: not logged, no seq; to the room's settled subscribers."""
@@ -198,6 +221,7 @@ class Hub:
 
     async def _refresh_groups(self) -> None:
         groups = [group_for_room(r) for r in self.rooms] + [group_for_user(u) for u in self.users]
+        groups += [group_for_topic(t) for t in self.topics]
         for group in groups:
             try:
                 await self.layer.group_add(group, self.channel)

@@ -16,6 +16,7 @@ here only, so their keys live in one place.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
 
@@ -136,12 +137,22 @@ class RoomEphemeralMessage(TypedDict):
     about_user: int | None
 
 
+class TopicFrameMessage(TypedDict):
+    """A frame for every connection watching a topic (an initiative's seat counters,
+    events/live.py): not logged, no seq; the frame itself says how to order it."""
+
+    type: Literal["topic.frame"]
+    topic: str
+    text: str
+
+
 Message = (
     RoomEventMessage
     | UserFrameMessage
     | UserControlMessage
     | RoomControlMessage
     | RoomEphemeralMessage
+    | TopicFrameMessage
 )
 
 
@@ -187,6 +198,10 @@ def room_control(*, room_id: int, control: Control) -> RoomControlMessage:
     return {"type": "room.control", "room": room_id, "action": control_data(control)}
 
 
+def topic_frame(*, topic: str, frame: dict[str, Any]) -> TopicFrameMessage:
+    return {"type": "topic.frame", "topic": topic, "text": encode(frame)}
+
+
 def room_ephemeral(
     *,
     room_id: int,
@@ -214,3 +229,13 @@ def group_for_room(room_id: int) -> str:
 
 def group_for_user(user_id: int) -> str:
     return f"user.{int(user_id)}"
+
+
+_TOPIC = re.compile(r"[a-z0-9._-]{1,80}")
+
+
+def group_for_topic(topic: str) -> str:
+    """`topic` is a name the server makes (`seats.12`, `seats.city`), never client text."""
+    if not _TOPIC.fullmatch(topic):
+        raise ValueError(f"not a topic name: {topic!r}")
+    return f"topic.{topic}"

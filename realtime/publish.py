@@ -6,7 +6,7 @@ once, here, and handed to the channel layer only after the commit
 A publish that fails is logged and dropped: the event is in the room's log, and
 the fan-out (realtime/streams.py) or the client's `since` fills the gap from there.
 
-Groups: `room.<id>` and `user.<id>`; each worker process joins a group once
+Groups: `room.<id>`, `user.<id>` and `topic.<name>`; each worker process joins a group once
 (realtime/hub.py), so one publish costs one channel-layer message per process.
 The publishing process's own hub gets the message directly, not through the
 channel layer (`serve_locally`): its connections see the event without a round
@@ -41,7 +41,7 @@ from common.outages import log_failure
 from realtime import messages
 from realtime.channel_layers import GroupSend
 from realtime.inorder import InBatches, InOrder
-from realtime.messages import Control, Message, group_for_room, group_for_user
+from realtime.messages import Control, Message, group_for_room, group_for_topic, group_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,11 @@ def user_control_on_commit(*, user_id: int, control: Control) -> None:
 def room_control_on_commit(*, room_id: int, control: Control) -> None:
     """Make every connection subscribed to the room carry out `control`, after commit."""
     _on_commit(group_for_room(room_id), messages.room_control(room_id=room_id, control=control))
+
+
+def topic_frame_on_commit(*, topic: str, frame: dict[str, Any]) -> None:
+    """Send `frame` to every connection watching `topic`, after commit."""
+    _on_commit(group_for_topic(topic), messages.topic_frame(topic=topic, frame=frame))
 
 
 async def room_ephemeral(

@@ -7,11 +7,13 @@ Each function runs a service or selector in Django's database thread
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import User
 
 from realtime.db import DatabaseThreads, db_async
-from rooms import permissions, restrictions, selectors, services
+from rooms import permissions, restrictions, selectors, services, watching
 
 # Posts wait side by side in threads of their own on PostgreSQL (realtime.db).
 posting_threads = DatabaseThreads(settings.KLIMA["POSTING_THREADS"])
@@ -25,6 +27,12 @@ reaction_add = db_async(services.reaction_add)
 reaction_remove = db_async(services.reaction_remove)
 read_mark = db_async(services.read_mark)
 may_read_room = db_async(selectors.may_read_room)
+
+
+@db_async
+def watched_counters(*, user: User, initiative_id: int | None) -> list[dict[str, Any]]:
+    """The seat counters a `watch` starts from (rooms/watching.py)."""
+    return watching.counters.get().snapshot(user=user, initiative_id=initiative_id)
 
 
 @db_async

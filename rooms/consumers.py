@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import public_user, user_language
 from common.errors import DomainError
 from common.outages import log_failure
-from common.validation import clean_id, clean_int
+from common.validation import clean_id, clean_int, clean_optional_id
 from presence.conf import presence_setting
 from realtime.messages import (
     CLOSE_FLOODING,
@@ -30,7 +30,7 @@ from realtime.messages import (
     RefreshRole,
     Unsubscribe,
 )
-from rooms import async_services, frames
+from rooms import async_services, frames, watching
 from rooms.subscriptions import SubscribingConnection
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ class ProtocolConsumer(SubscribingConnection):
         super().__init__(*args, **kwargs)
         self.language = "de"  # the user's: error details and the like
         self.typing_sent: dict[int, float] = {}  # room -> when a notice was passed on
+        self.watched: set[str] = set()  # topics of `watch` (rooms/watching.py)
 
     async def connect(self) -> None:
         """Accept, then close with 4401 if nobody is signed in (PROTOCOL.md)."""
@@ -77,6 +78,9 @@ class ProtocolConsumer(SubscribingConnection):
             except Exception as error:  # Redis gone: the entry expires by its TTL
                 logger.warning("presence: leaving room %s failed: %r", room_id, error)
         self.subscriptions.clear()
+        for topic in list(self.watched):
+            await self.hub.leave_topic(topic, self)
+        self.watched.clear()
         await self.hub.leave_user(self.user_id, self)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -176,6 +180,37 @@ class ProtocolConsumer(SubscribingConnection):
         assert self.public_user is not None
         await self.keeper.typing(room_id, self.public_user, thread)
 
+    async def handle_watch(self, frame: dict[str, Any], ref: Any) -> None:
+        """The live seat counters of an initiative (`null`: the city-wide events): the
+        topic is joined first, then the snapshot read, so no change slips between."""
+        initiative = _initiative(frame)
+        topic = watching.counters.get().topic_of(initiative)
+        if topic not in self.watched and len(self.watched) >= watching.WATCH_LIMIT:
+            raise DomainError(
+                "invalid",
+                _("Höchstens %(n)d Initiativen gleichzeitig beobachten.")
+                % {"n": watching.WATCH_LIMIT},
+            )
+        await self.hub.join_topic(topic, self)
+        try:
+            counters = await async_services.watched_counters(
+                user=self.user, initiative_id=initiative
+            )
+        except BaseException:
+            if topic not in self.watched:
+                await self.hub.leave_topic(topic, self)
+            raise
+        self.watched.add(topic)
+        await self.send_frame(frames.watching(initiative=initiative, counters=counters, ref=ref))
+
+    async def handle_unwatch(self, frame: dict[str, Any], ref: Any) -> None:
+        initiative = _initiative(frame)
+        topic = watching.counters.get().topic_of(initiative)
+        if topic in self.watched:
+            self.watched.discard(topic)
+            await self.hub.leave_topic(topic, self)
+        await self.send_frame(frames.unwatched(initiative=initiative, ref=ref))
+
     async def handle_ping(self, frame: dict[str, Any], ref: Any) -> None:
         await self.send_frame(frames.pong(ref=ref))
 
@@ -191,6 +226,8 @@ class ProtocolConsumer(SubscribingConnection):
         "presence": handle_presence,
         "typing": handle_typing,
         "ping": handle_ping,
+        "watch": handle_watch,
+        "unwatch": handle_unwatch,
     }
 
     # --- controls from the hub (realtime/messages.py) ------------------------
@@ -212,6 +249,13 @@ class ProtocolConsumer(SubscribingConnection):
 
 def _room(frame: dict[str, Any]) -> int:
     return clean_int(frame.get("room"), field="room")
+
+
+def _initiative(frame: dict[str, Any]) -> int | None:
+    """`initiative` must be there: an id, or null for the city-wide events."""
+    if "initiative" not in frame:
+        raise DomainError("invalid", _("Das Feld `initiative` fehlt (eine Id oder null)."))
+    return clean_optional_id(frame["initiative"], field="initiative")
 
 
 def _room_and_message(frame: dict[str, Any]) -> dict[str, int]:

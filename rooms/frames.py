@@ -108,6 +108,16 @@ def unsubscribed(*, room: int, reason: str, ref: Any = None) -> dict[str, Any]:
     return _with_ref({"type": "unsubscribed", "room": room, "reason": reason}, ref)
 
 
+def watching(
+    *, initiative: int | None, counters: list[dict[str, Any]], ref: Any = None
+) -> dict[str, Any]:
+    return _with_ref({"type": "watching", "initiative": initiative, "counters": counters}, ref)
+
+
+def unwatched(*, initiative: int | None, ref: Any = None) -> dict[str, Any]:
+    return _with_ref({"type": "unwatched", "initiative": initiative}, ref)
+
+
 def ack(*, client_id: str, message: int, seq: int, ref: Any = None) -> dict[str, Any]:
     return _with_ref({"type": "ack", "client_id": client_id, "message": message, "seq": seq}, ref)
 

@@ -12,12 +12,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.selectors import public_user
+from events import selectors as event_selectors
+from events.rendering import page_of, shift_data
 from frontend.pages import room_or_error
 from frontend.web import signed_in
 from moderation.models import Report
 from rooms import permissions
 from rooms import selectors as room_selectors
 from rooms.rendering import room_data
+
+ROOM_SHIFTS = 4  # the soonest; the initiative's page has them all
 
 
 @login_required
@@ -39,8 +43,18 @@ def room(request: HttpRequest, room_id: int) -> HttpResponse:
         "report_reasons": [{"value": v, "label": str(label)} for v, label in Report.Reason.choices],
     }
     siblings = room_selectors.room_list(user=user).filter(initiative=current.initiative)
+    shifts: list[dict[str, Any]] = []
+    if current.initiative is not None:  # the initiative's coming shifts, counting live
+        coming = event_selectors.open_shifts(initiative=current.initiative)[:ROOM_SHIFTS]
+        shifts = [{**shift_data(s), "shift": s, "url": page_of(s)} for s in coming]
     return render(
         request,
         "frontend/room.html",
-        {"room": current, "rooms": siblings, "state": state, "can_moderate": state["can_moderate"]},
+        {
+            "room": current,
+            "rooms": siblings,
+            "shifts": shifts,
+            "state": state,
+            "can_moderate": state["can_moderate"],
+        },
     )

@@ -636,4 +636,15 @@ WEBSOCKET: list[FrameRow] = [
         lambda w: {"type": "unsubscribe", "room": w.room.pk},
         _ws("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     ),
+    # The seat counters are on the initiative's public page: anyone with a socket.
+    FrameRow(
+        "watch",
+        lambda w: {"type": "watch", "initiative": w.room.initiative_id},
+        _ws("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    ),
+    FrameRow(
+        "unwatch",
+        lambda w: {"type": "unwatch", "initiative": w.room.initiative_id},
+        _ws("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    ),
 ]

@@ -35,11 +35,20 @@ CLIENT_TYPES = (
     "read",
     "presence",
     "ping",
+    "watch",
+    "unwatch",
 )
 # Client frames answered with exactly one frame carrying their `ref` (or an error).
-ANSWERED = {"subscribe": "subscribed", "unsubscribe": "unsubscribed", "send": "ack", "ping": "pong"}
+ANSWERED = {
+    "subscribe": "subscribed",
+    "unsubscribe": "unsubscribed",
+    "send": "ack",
+    "ping": "pong",
+    "watch": "watching",
+    "unwatch": "unwatched",
+}
 # Server frames that answer the frame just received (all others come from the room or hub).
-DIRECT = {"error", "ack", "subscribed", "unsubscribed", "pong"}
+DIRECT = {"error", "ack", "subscribed", "unsubscribed", "pong", "watching", "unwatched"}
 
 ERROR_CODES = {
     "invalid",
@@ -496,6 +505,8 @@ valid_frames = st.one_of(
     _frame("read", {"room": rooms, "seq": st.integers(0, 100) | st.sampled_from(EDGE_NUMBERS)}),
     _frame("presence", {"status": st.sampled_from(["active", "idle"])}),
     _frame("ping", {}),
+    _frame("watch", {"initiative": st.none() | st.integers(1, 8) | st.sampled_from(EDGE_NUMBERS)}),
+    _frame("unwatch", {"initiative": st.none() | st.integers(1, 8)}),
 )
 
 bad_types = st.one_of(
@@ -794,6 +805,18 @@ def frame_problems(frame: Any) -> list[str]:
         p.need(isinstance(frame.get("text"), str), "notification.text")
         p.need(isinstance(frame.get("url"), str), "notification.url")
         p.need(_iso(frame.get("created_at")), "notification.created_at")
+    elif kind in ("watching", "unwatched", "seats"):
+        initiative = frame.get("initiative")
+        p.need(initiative is None or _is_int(initiative), f"{kind}.initiative")
+        counters = frame.get("counters", []) if kind != "seats" else [frame.get("counter")]
+        p.need(isinstance(counters, list), f"{kind}.counters")
+        for counter in counters if isinstance(counters, list) else []:
+            p.need(
+                isinstance(counter, dict)
+                and counter.get("kind") in ("event", "shift")
+                and all(_is_int(counter.get(k)) for k in ("id", "going", "waitlist", "version")),
+                f"{kind} counter {counter!r}",
+            )
     elif kind == "pong":
         p.need("ref" in frame, "pong without `ref`")
         ref = frame.get("ref")

@@ -20,16 +20,6 @@ def iso(days: float, hours: float = 0) -> str:
     return (timezone.now() + timedelta(days=days, hours=hours)).isoformat()
 
 
-@pytest.fixture
-def lead(make_user: MakeUser) -> User:
-    return make_user(username="lena", profile__display_name="Lena")
-
-
-@pytest.fixture
-def initiative(lead: User) -> Initiative:
-    return InitiativeFactory(lead=lead, title="Foodsharing Mitte")
-
-
 def create_event(api_as: ApiAs, lead: User, initiative: Initiative, **extra: object) -> dict:
     body = {
         "title": "Kochtag",

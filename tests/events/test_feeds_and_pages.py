@@ -14,19 +14,9 @@ from django.utils import timezone
 from events import services
 from events.models import Event, Shift
 from initiatives.models import Initiative
-from tests.factories import InitiativeFactory, MakeUser
+from tests.factories import MakeUser
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lead(make_user: MakeUser) -> User:
-    return make_user(username="lena")
-
-
-@pytest.fixture
-def initiative(lead: User) -> Initiative:
-    return InitiativeFactory(lead=lead, title="Foodsharing Mitte")
 
 
 def event(lead: User, initiative: Initiative | None, title: str, days: int, **kw: object) -> Event:

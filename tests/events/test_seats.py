@@ -16,49 +16,12 @@ from django.utils import timezone
 from accounts.models import Notification
 from common.errors import DomainError
 from events import selectors, services
-from events.models import Event, Rsvp, SeatStatus, Shift, Signup
+from events.models import Rsvp, SeatStatus, Signup
 from events.seats import RSVPS, SIGNUPS, counts
 from initiatives.models import Initiative
+from tests.events.conftest import SOON, make_event, make_shift
 from tests.factories import InitiativeFactory, MakeUser
 from tests.ws import committing
-
-SOON = timedelta(days=3)
-
-
-def make_event(lead: User, initiative: Initiative, capacity: int, **fields: object) -> Event:
-    start = timezone.now() + SOON
-    return services.event_create(
-        user=lead,
-        initiative=initiative,
-        title=str(fields.pop("title", "Kochtag")),
-        start=start,
-        end=start + timedelta(hours=3),
-        place="Gemeindesaal West",
-        capacity=capacity,
-        **fields,  # type: ignore[arg-type]
-    )
-
-
-def make_shift(lead: User, initiative: Initiative, capacity: int) -> Shift:
-    start = timezone.now() + SOON
-    return services.shift_create(
-        user=lead,
-        initiative=initiative,
-        title="Aufbau",
-        start=start,
-        end=start + timedelta(hours=2),
-        capacity=capacity,
-    )
-
-
-@pytest.fixture
-def lead(make_user: MakeUser) -> User:
-    return make_user(username="lena")
-
-
-@pytest.fixture
-def initiative(lead: User) -> Initiative:
-    return InitiativeFactory(lead=lead)
 
 
 @pytest.mark.django_db

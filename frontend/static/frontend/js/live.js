@@ -21,6 +21,8 @@ class Live extends EventTarget {
     this.attempt = 0;
     this.rooms = new Map(); // room id -> {last, catchingUp, handlers}
     this.outbox = new Map(); // client_id -> send frame, until acked or refused
+    this.watched = new Set(); // initiative ids (null: the city-wide events)
+    this.counters = new Map(); // "shift:5" -> the newest counter seen
     this.refCounter = 0;
     this.idle = false;
     this.lastInput = Date.now();
@@ -113,6 +115,7 @@ class Live extends EventTarget {
         this.timers.ping = setInterval(() => this.sendFrame({ type: "ping" }), PING_EVERY_MS);
         if (this.idle) this.sendFrame({ type: "presence", status: "idle" });
         for (const roomId of this.rooms.keys()) this.subscribe(roomId);
+        for (const initiative of this.watched) this.sendFrame({ type: "watch", initiative });
         this.flushOutbox();
         break;
       case "subscribed":
@@ -124,6 +127,12 @@ class Live extends EventTarget {
       case "ack":
         this.outbox.delete(frame.client_id);
         this.emit("ack", frame);
+        break;
+      case "watching":
+        for (const counter of frame.counters) this.counter(counter);
+        break;
+      case "seats":
+        this.counter(frame.counter);
         break;
       case "error":
         if (frame.ref && frame.ref.startsWith("send:")) {
@@ -187,6 +196,22 @@ class Live extends EventTarget {
     }
     room.last = frame.seq;
     room.handlers.event?.(frame, false);
+  }
+
+  // --- live seat counters ------------------------------------------------------------
+  /** Watch an initiative's seat counters (null: the city-wide events), again after each
+   *  reconnect; a `counter` event carries each counter that changed. */
+  watch(initiative) {
+    this.watched.add(initiative);
+    if (this.state === "open") this.sendFrame({ type: "watch", initiative });
+  }
+
+  counter(counter) {
+    const key = `${counter.kind}:${counter.id}`;
+    const known = this.counters.get(key);
+    if (known && known.version >= counter.version) return; // frames may cross: newest wins
+    this.counters.set(key, counter);
+    this.emit("counter", counter);
   }
 
   // --- sending ---------------------------------------------------------------------
