@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -25,8 +25,21 @@ from common.serializers import (
 )
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 150,
+        "description": "Letters (umlauts too), digits and @ . + - _ (Django's username rule).",
+    }
+)
+class UsernameField(RegexTextField):
+    """Python's `\\w` takes every letter ("jürgen"); the same pattern in the schema would
+    be read with JavaScript's ASCII-only `\\w`, so the schema states the rule in words."""
+
+
 class RegisterSerializer(serializers.Serializer):
-    username = RegexTextField(
+    username = UsernameField(
         r"^[\w.@+-]+\Z",
         max_length=150,
         error_messages={

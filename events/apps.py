@@ -7,8 +7,23 @@ class EventsConfig(AppConfig):
     verbose_name = _("Veranstaltungen")
 
     def ready(self) -> None:
-        from events.live import SeatCounters
+        from common import moderated
+        from events.models import Event
+        from events.providers import SeatCounters
+        from events.rendering import page_of
         from rooms import watching
 
-        # The consumer's `watch` serves the seat counters of events (events/live.py).
+        # The consumer's `watch` serves the seat counters of events (events/providers.py).
         watching.counters.plug(SeatCounters())
+        # Moderation hides events like the other community content (common/moderated.py).
+        moderated.register(
+            moderated.ContentKind(
+                name="event",
+                model=Event,
+                label=_("Veranstaltung"),
+                author=lambda event: event.created_by,
+                initiative=lambda event: event.initiative,
+                title=lambda event: event.title,
+                url=page_of,
+            )
+        )

@@ -11,18 +11,10 @@ reconnects watches again and starts from the snapshot: nothing to replay.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib.auth.models import User
-
-from common.errors import not_found
-from events import seats, selectors
+from events import seats
 from events.models import Event, Shift
 from events.rendering import counter_data
-from initiatives.models import Initiative
 from realtime import publish
-
-SNAPSHOT_LIMIT = 100  # of each kind, soonest first
 
 
 def topic_of(initiative_id: int | None) -> str:
@@ -41,29 +33,3 @@ def seats_changed(kind: seats.Seats, item: Event | Shift) -> None:
         "counter": counter_data(item, going=counts.going, waitlist=counts.waitlist),
     }
     publish.topic_frame_on_commit(topic=topic_of(item.initiative_id), frame=frame)
-
-
-def _counter(item: Any) -> dict[str, Any]:
-    """From a row of events.selectors (with `going` and `waiting` annotated)."""
-    return counter_data(item, going=item.going, waitlist=item.waiting)
-
-
-class SeatCounters:
-    """The provider of rooms.watching.counters (plugged in by events/apps.py)."""
-
-    def topic_of(self, initiative_id: int | None) -> str:
-        return topic_of(initiative_id)
-
-    def snapshot(self, *, user: User, initiative_id: int | None) -> list[dict[str, Any]]:
-        """The initiative's coming events and open shifts (None: the city-wide events)."""
-        if initiative_id is None:
-            events = selectors.upcoming_events().filter(initiative__isnull=True)
-            return [_counter(e) for e in events[:SNAPSHOT_LIMIT]]
-        initiative = Initiative.objects.filter(pk=initiative_id).first()
-        if initiative is None:
-            raise not_found()
-        events = selectors.upcoming_events().filter(initiative=initiative)
-        shifts = selectors.open_shifts(initiative=initiative)
-        return [_counter(e) for e in events[:SNAPSHOT_LIMIT]] + [
-            _counter(s) for s in shifts[:SNAPSHOT_LIMIT]
-        ]

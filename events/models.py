@@ -11,13 +11,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.moderated import HideableContent
+
 
 class SeatStatus(models.TextChoices):
     GOING = "going", _("dabei")
     WAITLIST = "waitlist", _("Warteliste")
 
 
-class Event(models.Model):
+class Event(HideableContent):
     initiative = models.ForeignKey(
         "initiatives.Initiative",
         verbose_name=_("Initiative"),

@@ -22,8 +22,10 @@ def can_manage_events(user: AnyUser, initiative: Initiative | None) -> bool:
 
 
 def is_open(item: Event | Shift) -> bool:
-    """Seats can be taken or given up until the end, unless it was cancelled."""
-    return item.cancelled_at is None and item.end > timezone.now()
+    """Seats can be taken or given up until the end, unless it was cancelled or hidden."""
+    event = item if isinstance(item, Event) else item.event
+    hidden = event is not None and event.hidden_at is not None
+    return item.cancelled_at is None and not hidden and item.end > timezone.now()
 
 
 def can_take_seat(user: AnyUser, item: Event | Shift) -> bool:

@@ -27,9 +27,12 @@ def _with_counts(qs: QuerySet[Any], related: str) -> QuerySet[Any]:
 
 
 def events_listed() -> QuerySet[Event]:
-    """Events that are not cancelled (lists, feeds and the API's detail show only these)."""
+    """Events neither cancelled nor hidden by moderation (lists, feeds, pages and the
+    API's detail show only these)."""
     return _with_counts(
-        Event.objects.filter(cancelled_at__isnull=True).select_related("initiative", "district"),
+        Event.objects.filter(cancelled_at__isnull=True, hidden_at__isnull=True).select_related(
+            "initiative", "district"
+        ),
         "rsvps",
     ).order_by("start", "pk")
 
@@ -47,7 +50,9 @@ def access_event(*, event_id: Any) -> Event:
 
 
 def open_shifts(*, initiative: Initiative | None = None) -> QuerySet[Shift]:
-    shifts = Shift.objects.filter(cancelled_at__isnull=True, end__gt=timezone.now())
+    shifts = Shift.objects.filter(cancelled_at__isnull=True, end__gt=timezone.now()).exclude(
+        event__hidden_at__isnull=False  # a hidden event takes its shifts along
+    )
     if initiative is not None:
         shifts = shifts.filter(initiative=initiative)
     return _with_counts(shifts.select_related("initiative", "event"), "signups").order_by(
@@ -58,7 +63,9 @@ def open_shifts(*, initiative: Initiative | None = None) -> QuerySet[Shift]:
 def access_shift(*, shift_id: Any) -> Shift:
     try:
         return _with_counts(
-            Shift.objects.filter(cancelled_at__isnull=True).select_related("initiative", "event"),
+            Shift.objects.filter(cancelled_at__isnull=True)
+            .exclude(event__hidden_at__isnull=False)
+            .select_related("initiative", "event"),
             "signups",
         ).get(pk=clean_id(shift_id, field="id"))
     except Shift.DoesNotExist:
@@ -96,12 +103,18 @@ def my_seats(*, user: User) -> tuple[QuerySet[Rsvp], QuerySet[Signup]]:
     """The person's coming events and shifts (going or waiting), soonest first."""
     now = timezone.now()
     rsvps = (
-        Rsvp.objects.filter(user=user, event__cancelled_at__isnull=True, event__end__gt=now)
+        Rsvp.objects.filter(
+            user=user,
+            event__cancelled_at__isnull=True,
+            event__hidden_at__isnull=True,
+            event__end__gt=now,
+        )
         .select_related("event__initiative")
         .order_by("event__start")
     )
     signups = (
         Signup.objects.filter(user=user, shift__cancelled_at__isnull=True, shift__end__gt=now)
+        .exclude(shift__event__hidden_at__isnull=False)
         .select_related("shift__initiative", "shift__event")
         .order_by("shift__start")
     )

@@ -136,14 +136,19 @@ def shift_create(
 
 
 def _locked(model: type[Event] | type[Shift], item_id: Any) -> Any:
+    """The event or shift, row-locked; one that moderation hid is `not_found`."""
     try:
-        return (
+        item = (
             model.objects.select_for_update(of=("self",))
             .select_related("initiative")
             .get(pk=clean_id(item_id, field="id"))
         )
     except model.DoesNotExist:
         raise not_found() from None
+    event = item if isinstance(item, Event) else item.event
+    if event is not None and event.hidden_at is not None:
+        raise not_found()
+    return item
 
 
 def _tell_moved_up(moved: list[Any], title: str) -> None:

@@ -234,6 +234,11 @@ class ModerationAction(models.Model):
         blank=True,
         related_name="+",
     )
+    # Community content that is not a message (common/moderated.py): its kind and id,
+    # and its title as it was, for the log (the content itself may change or go).
+    content_kind = models.CharField(_("Art des Inhalts"), max_length=20, blank=True)
+    content_id = models.PositiveBigIntegerField(null=True, blank=True)
+    content_title = models.CharField(_("Inhalt"), max_length=200, blank=True)
     is_global = models.BooleanField(_("überall"), default=False)
     mute = models.ForeignKey(Mute, on_delete=models.SET_NULL, null=True, blank=True)
     ban = models.ForeignKey(Ban, on_delete=models.SET_NULL, null=True, blank=True)

@@ -16,10 +16,13 @@ use the same services.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from accounts.selectors import is_moderator
+from common.moderated import ContentKind
 from initiatives.models import Initiative, Membership
 from initiatives.permissions import can_moderate_in
 from moderation.models import ModerationAction
@@ -52,6 +55,14 @@ def can_act_on(actor: AnyUser, target: User) -> bool:
 def can_undo(actor: AnyUser, done_by: User | None) -> bool:
     """Leads do not undo what a site moderator did; moderators undo anything."""
     return is_moderator(actor) or done_by is None or not is_moderator(done_by)
+
+
+def can_hide_content(actor: AnyUser, kind: ContentKind, item: Any) -> bool:
+    """Community content (an event, ...): as messages, by its initiative and author."""
+    author = kind.author(item)
+    return can_moderate_in(actor, kind.initiative(item)) and (
+        author is None or can_act_on(actor, author)
+    )
 
 
 def can_hide(actor: AnyUser, message: Message) -> bool:

@@ -59,6 +59,11 @@ def action_data(action: ModerationAction) -> dict[str, Any]:
         "kind": action.kind,
         "target_user": _user(action.target_user),
         "message": action.message_id,
+        "content": (
+            {"kind": action.content_kind, "id": action.content_id, "title": action.content_title}
+            if action.content_kind
+            else None
+        ),
         "scope": scope_of(action),
         "mute": action.mute_id,
         "ban": action.ban_id,

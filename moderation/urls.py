@@ -21,6 +21,16 @@ urlpatterns = [
         queue.MessageUnhideView.as_view(),
         name="moderation-unhide",
     ),
+    path(
+        "moderation/content/<slug:kind>/<id:content_id>/hide/",
+        queue.ContentHideView.as_view(),
+        name="moderation-content-hide",
+    ),
+    path(
+        "moderation/content/<slug:kind>/<id:content_id>/unhide/",
+        queue.ContentUnhideView.as_view(),
+        name="moderation-content-unhide",
+    ),
     path("moderation/mutes/", restrictions.MuteListView.as_view(), name="moderation-mutes"),
     path(
         "moderation/mutes/<id:item_id>/",

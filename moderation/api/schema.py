@@ -47,6 +47,14 @@ class RestrictionOut(serializers.Serializer):
     action = serializers.IntegerField(allow_null=True, help_text="the log entry that imposed it")
 
 
+class ContentRefOut(serializers.Serializer):
+    """Community content that is not a message (common/moderated.py)."""
+
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
 class ActionOut(serializers.Serializer):
     id = serializers.IntegerField()
     actor = serializers.DictField(allow_null=True)
@@ -54,6 +62,7 @@ class ActionOut(serializers.Serializer):
     kind = serializers.CharField()
     target_user = serializers.DictField(allow_null=True)
     message = serializers.IntegerField(allow_null=True)
+    content = ContentRefOut(allow_null=True)
     scope = ScopeField()
     mute = serializers.IntegerField(allow_null=True)
     ban = serializers.IntegerField(allow_null=True)

@@ -7,6 +7,7 @@ announces live effects after commit, all in one transaction.
 
 from moderation.services.appeals import appeal_create, appeal_decide
 from moderation.services.audit import action_record
+from moderation.services.content import content_hide, content_unhide
 from moderation.services.hiding import message_hide, message_unhide
 from moderation.services.reports import report_create, report_resolve
 from moderation.services.restrictions import ban_lift, member_ban, member_mute, mute_lift
@@ -16,6 +17,8 @@ __all__ = [
     "appeal_create",
     "appeal_decide",
     "ban_lift",
+    "content_hide",
+    "content_unhide",
     "member_ban",
     "member_mute",
     "message_hide",

@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Notification
 from common.errors import DomainError, forbidden, not_found
+from common.moderated import content_kind
 from common.validation import clean_id
 from moderation import permissions, selectors
 from moderation.models import Appeal, Ban, ModerationAction, Mute
 from moderation.services.audit import CONSOLE_URL, action_record, appeal_url, tell, tell_moderators
+from moderation.services.content import apply_content_unhide, content_of, locked_content
 from moderation.services.hiding import apply_unhide
 from moderation.services.restrictions import lift
 from moderation.services.validation import (
@@ -59,6 +61,9 @@ def _appealed_action(
 
 def in_force(action: ModerationAction) -> bool:
     """Whether what the action did still holds (only then is there anything to reverse)."""
+    if action.kind == ModerationAction.Kind.HIDE and action.content_kind:
+        item = content_of(action)
+        return item is not None and item.hidden_at is not None
     if action.kind == ModerationAction.Kind.HIDE:
         message = action.message
         return message is not None and message.hidden_at is not None and not message.deleted
@@ -105,7 +110,12 @@ def appeal_create(
 
 def _reverse(action: ModerationAction, actor: User, reason: str) -> None:
     """Undo the action (locked rows; already undone: nothing to do)."""
-    if action.kind == ModerationAction.Kind.HIDE and action.message is not None:
+    if action.kind == ModerationAction.Kind.HIDE and action.content_kind:
+        kind = content_kind(action.content_kind)
+        item = locked_content(kind, action.content_id)
+        if item.hidden_at is not None:
+            apply_content_unhide(kind=kind, item=item, actor=actor, reason=reason)
+    elif action.kind == ModerationAction.Kind.HIDE and action.message is not None:
         message = message_lock(room=action.message.room, message_id=action.message.pk)
         if message.hidden_at is not None and message.deleted_at is None:
             apply_unhide(message=message, actor=actor, reason=reason)

@@ -8,11 +8,13 @@ recipient's language (their profile's), not the moderator's.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.models import Group, User
 
 from accounts.notifications import notify as tell
 from accounts.selectors import MODERATORS_GROUP, public_user
+from common.moderated import ContentKind
 from initiatives.models import Initiative, Membership
 from moderation.frames import QueueFrame, queue_frame
 from moderation.models import Ban, ModerationAction, Mute
@@ -32,8 +34,10 @@ def action_record(
     mute: Mute | None = None,
     ban: Ban | None = None,
     reason: str = "",
+    content: tuple[ContentKind, Any] | None = None,
 ) -> ModerationAction:
     """Append one entry to the log. `actor` None: the system acted (auto-hide).
+    `content`: the community content (not a message) it concerns, with its kind.
 
     The initiative is derived from the room (or message) when not given, so that the
     leads of that initiative see the entry in their part of the log.
@@ -53,6 +57,9 @@ def action_record(
         mute=mute,
         ban=ban,
         reason=reason[:300],
+        content_kind=content[0].name if content else "",
+        content_id=content[1].pk if content else None,
+        content_title=content[0].title(content[1])[:200] if content else "",
     )
     tell_consoles(
         queue_frame(

@@ -212,6 +212,22 @@ REST: list[Row] = [
         LEAD_OR_MODERATOR,
         lambda w, r: {},
     ),
+    # The world's event is lena's own: leads hide others' content, not their own (they
+    # cancel it); site moderators hide anything.
+    Row(
+        "moderation-content-hide",
+        "POST",
+        lambda w: f"/api/moderation/content/event/{w.event.pk}/hide/",
+        MODERATOR_ONLY,
+        lambda w, r: {"reason": "Werbung"},
+    ),
+    Row(
+        "moderation-content-unhide",
+        "POST",
+        lambda w: f"/api/moderation/content/event/{w.event.pk}/unhide/",
+        MODERATOR_ONLY,
+        lambda w, r: {},
+    ),
     Row("moderation-mutes", "GET", lambda w: "/api/moderation/mutes/", SIGNED_IN),
     Row(
         "moderation-mutes",

@@ -204,7 +204,8 @@ function logRow(entry) {
   return el("li", {},
     el("div", {},
       el("strong", {}, entry.automatic ? _("automatisch") : who(entry.actor)), " ",
-      state.kinds[entry.kind] || entry.kind, person ? " · " : "", person, " · ", scopeName(entry.scope),
+      state.kinds[entry.kind] || entry.kind, person ? " · " : "", person,
+      entry.content ? ` · „${entry.content.title}“` : "", " · ", scopeName(entry.scope),
       entry.reason ? el("span", { class: "muted" }, " · ", entry.reason) : null, el("br"),
       el("time", { class: "small muted", datetime: entry.created_at }, formatDateTime(entry.created_at))));
 }
