@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "presence",
     "moderation",
     "events",
+    "community",
     "frontend",
     "demo",
 ]
@@ -263,6 +264,7 @@ SPECTACULAR_SETTINGS = {
         "InitiativeStatusEnum": "initiatives.models.Initiative.Status",
         "WritableInitiativeStatusEnum": "initiatives.api.WRITABLE_STATUSES",
         "SeatStatusEnum": "events.models.SeatStatus",
+        "OfferKindEnum": "community.models.OfferKind",
     },
     # Every operation's error answers, with the one error body (common/schema.py).
     "POSTPROCESSING_HOOKS": [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("feeds/", include("events.feed_urls")),
+    path("feeds/", include("community.feed_urls")),
     path("", include("frontend.urls")),
 ]

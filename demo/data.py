@@ -243,3 +243,108 @@ EVENTS: list[dict[str, Any]] = [
         "shifts": [],
     },
 ]
+
+# --- Community: news, lifehacks, an organisation's offers, initiatives' needs ----------
+# The organisation's account (password as above), verified by mira.
+ORGANISATION = ("klimastiftung", "Stiftung Klimaküche Stuttgart", "mitte")
+
+# Each: initiative title (None: city-wide, by mira), by, title, teaser, body (Markdown)
+NEWS: list[dict[str, Any]] = [
+    {
+        "initiative": "Foodsharing-Aktionstag Marktplatz",
+        "by": "aylin",
+        "title": "180 kg Gemüse gerettet",
+        "teaser": "Beim letzten Aktionstag haben 40 Leute geschnippelt und 300 Portionen verteilt.",
+        "body": "Danke an alle Helferinnen und Helfer! Der nächste **Aktionstag** ist schon "
+        "geplant: trag dich für eine Schicht ein.",
+    },
+    {
+        "initiative": "Repair-Café Stuttgart-West",
+        "by": "lena",
+        "title": "Neue Lötstation dank Spende",
+        "teaser": "Ab Samstag reparieren wir auch kleine Elektronik mit Feinlötarbeiten.",
+        "body": "Eine Nachbarin hat uns eine Lötstation geschenkt. Bring deinen kaputten "
+        "Kopfhörer mit!",
+    },
+    {
+        "initiative": None,
+        "by": "mira",
+        "title": "Willkommen in der Klima-Community",
+        "teaser": "Hier finden sich Menschen, die Stuttgart bis 2035 klimaneutral machen wollen.",
+        "body": "Stell deine Initiative vor, hilf bei einem Aktionstag mit oder teile einen "
+        "Lifehack. Jede Woche zeigt das *Mach-Mit-Memo*, wo du gebraucht wirst.",
+    },
+]
+
+# Each: by, title, body, category, adopted by
+LIFEHACKS = [
+    (
+        "jonas",
+        "Deckel auf den Topf",
+        "Spart beim Kochen etwa ein Drittel der Energie.",
+        "energie",
+        ["lena", "sophie", "tobias", "aylin"],
+    ),
+    (
+        "sophie",
+        "Kleidung erst reparieren, dann ersetzen",
+        "Ein Knopf ist in fünf Minuten angenäht. Im Repair-Café zeigen wir es dir.",
+        "reparieren-teilen",
+        ["lena", "klaus"],
+    ),
+    (
+        "tobias",
+        "Mit dem Rad zum Bäcker",
+        "Kurze Wege unter 3 km sind mit dem Rad oft schneller als mit dem Auto.",
+        "mobilitaet",
+        ["jonas"],
+    ),
+]
+
+# Each: kind, title, description, category, district (None: city-wide), valid for days
+OFFERS = [
+    (
+        "funding",
+        "Zuschuss für Aktionstage bis 500 €",
+        "Wir fördern Aktionstage rund um Lebensmittelrettung: Miete, Material, Werbung.",
+        "ernaehrung",
+        None,
+        60,
+    ),
+    (
+        "materials",
+        "Lastenrad für Aktionen ausleihen",
+        "Unser Lastenrad steht am Wochenende für Initiativen bereit, kostenlos.",
+        "mobilitaet",
+        "mitte",
+        90,
+    ),
+]
+
+# Each: initiative title, by (its lead), kind, title, description, category
+NEEDS = [
+    (
+        "Foodsharing-Aktionstag Marktplatz",
+        "aylin",
+        "materials",
+        "Gesucht: ein Lastenrad für Samstag",
+        "Für den Transport der Kisten vom Großmarkt.",
+        "mobilitaet",
+    ),
+    (
+        "Klimacafé Stuttgart-Ost",
+        "aylin",
+        "space",
+        "Raum für 20 Leute",
+        "Für unser monatliches Klimacafé, gern mit Küche.",
+        "gemeinschaft",
+    ),
+    (
+        "Repair-Café Stuttgart-West",
+        "lena",
+        "advice",
+        "Jemand, der Flyer gestaltet",
+        "Wir brauchen einen neuen Flyer für das Repair-Café.",
+        "reparieren-teilen",
+    ),
+]

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Profile
 from accounts.services import user_sign_in
 from common.errors import DomainError
-from initiatives.models import Initiative, Membership
+from community.models import OfferKind
+from initiatives.models import Category, District, Initiative, Membership
 from moderation.services.validation import APPEAL_TEXT_MAX
 
 
@@ -121,3 +122,86 @@ class AppealForm(forms.Form):
         max_length=APPEAL_TEXT_MAX,
         help_text=_("Sachlich und kurz: was ist passiert, was siehst du anders?"),
     )
+
+
+def _category(required: bool = True) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Thema"),
+        queryset=Category.objects.all(),
+        to_field_name="slug",
+        required=required,
+        empty_label=None if required else _("Kein bestimmtes Thema"),
+    )
+
+
+def _district(label: Any, empty: Any) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=District.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=empty,
+    )
+
+
+MARKDOWN_HELP = _("**fett**, *kursiv*, Listen mit - und Links gehen.")
+
+
+class NewsForm(forms.Form):
+    title = forms.CharField(label=_("Überschrift"), max_length=120)
+    teaser = forms.CharField(
+        label=_("Kurz gesagt"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ein, zwei Sätze für die Übersicht und das Mach-Mit-Memo."),
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=MARKDOWN_HELP,
+    )
+
+
+class LifehackForm(forms.Form):
+    title = forms.CharField(label=_("Dein Lifehack in einem Satz"), max_length=120)
+    body = forms.CharField(
+        label=_("So geht's"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=MARKDOWN_HELP,
+    )
+    category = _category()
+
+
+class OfferForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Art des Angebots"), choices=OfferKind.choices)
+    title = forms.CharField(label=_("Titel"), max_length=120)
+    description = forms.CharField(
+        label=_("Beschreibung"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=MARKDOWN_HELP,
+    )
+    category = _category(required=False)
+    district = _district(_("Stadtbezirk"), _("Die ganze Stadt"))
+    valid_until = forms.DateField(
+        label=_("Gültig bis"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Danach verschwindet das Angebot von selbst aus den Listen."),
+    )
+
+
+class NeedForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Was braucht ihr?"), choices=OfferKind.choices)
+    title = forms.CharField(
+        label=_("Gesucht"), max_length=120, help_text=_("Zum Beispiel: ein Lastenrad für Samstag")
+    )
+    description = forms.CharField(
+        label=_("Mehr dazu"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=MARKDOWN_HELP,
+    )
+    category = _category()
+    district = _district(_("Stadtbezirk"), _("Der Bezirk der Initiative"))

@@ -3,7 +3,8 @@ and `banned` the 403 page with the service's reason."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -13,6 +14,8 @@ from initiatives import selectors
 from initiatives.models import Initiative
 from rooms import selectors as room_selectors
 from rooms.models import Room
+
+T = TypeVar("T")
 
 
 def _as_page_error(error: DomainError) -> Exception:
@@ -31,5 +34,13 @@ def initiative_or_404(slug: str) -> Initiative:
 def room_or_error(user: Any, room_id: int) -> Room:
     try:
         return room_selectors.access_room(user=user, room_id=room_id)
+    except DomainError as error:
+        raise _as_page_error(error) from None
+
+
+def item_or_error(lookup: Callable[[], T]) -> T:
+    """Any selector's `access_*` for a page: `not_found` is the 404 page."""
+    try:
+        return lookup()
     except DomainError as error:
         raise _as_page_error(error) from None

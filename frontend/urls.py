@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from frontend.views import (
     accounts,
+    community,
     english,
     events,
     home,
@@ -69,6 +70,25 @@ urlpatterns = [
     path("schichten/<int:shift_id>/anmeldung/", events.shift_signup, name="shift-signup-page"),
     path("meine-termine/", events.my_events, name="my-events"),
     path("meine-termine/kalender/", events.feed_renew, name="feed-renew"),
+    # Community: news, lifehacks, offers and needs
+    path("neuigkeiten/", community.news_list, name="news-list-page"),
+    path("neuigkeiten/neu/", community.news_create, name="news-create"),
+    path("neuigkeiten/<int:news_id>/", community.news_page, name="news-page"),
+    path("lifehacks/", community.lifehack_list, name="lifehack-list-page"),
+    path("lifehacks/neu/", community.lifehack_create, name="lifehack-create"),
+    path("lifehacks/<int:lifehack_id>/", community.lifehack_page, name="lifehack-page"),
+    path(
+        "lifehacks/<int:lifehack_id>/mach-ich-auch/",
+        community.lifehack_adopt,
+        name="lifehack-adopt-page",
+    ),
+    path("angebote/", community.offer_list, name="offer-list-page"),
+    path("angebote/neu/", community.offer_create, name="offer-create"),
+    path("angebote/<int:offer_id>/", community.offer_page, name="offer-page"),
+    path("gesucht/", community.need_list, name="need-list-page"),
+    path("gesucht/neu/", community.need_create, name="need-create"),
+    path("gesucht/<int:need_id>/", community.need_page, name="need-page"),
+    path("gesucht/<int:need_id>/erledigt/", community.need_mark, name="need-mark"),
     # Moderation: the console, the guide, and a member's appeal
     path("moderation/", moderation.console, name="moderation-console"),
     path("moderation/leitfaden/", moderation.guide, name="moderation-guide"),

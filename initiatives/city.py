@@ -37,11 +37,25 @@ def load_city(data: dict[str, Any], district_model: Any, category_model: Any) ->
 
 
 @lru_cache(maxsize=1)
-def city_name() -> str:
-    """The city this installation serves, from its city data file ("Stuttgart")."""
+def _city_file() -> dict[str, Any]:
     from django.conf import settings
 
     try:
-        return str(read_city_file(settings.KLIMA_CITY_FILE).get("city", ""))
+        return read_city_file(settings.KLIMA_CITY_FILE)
     except (OSError, ValueError):
-        return ""
+        return {}
+
+
+def nearby_districts(slug: str) -> set[str]:
+    """The district and the ones that border it (the file's `neighbours`; a city file
+    without them: the district alone). Offers and needs match across these."""
+    for entry in _city_file().get("districts", []):
+        if entry.get("slug") == slug:
+            return {slug, *entry.get("neighbours", [])}
+    return {slug}
+
+
+@lru_cache(maxsize=1)
+def city_name() -> str:
+    """The city this installation serves, from its city data file ("Stuttgart")."""
+    return str(_city_file().get("city", ""))

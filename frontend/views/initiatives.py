@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community import selectors as community_selectors
 from events import selectors as event_selectors
 from frontend.forms import SLOW_MODE_CHOICES
 from frontend.pages import initiative_or_404
@@ -65,6 +66,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_join": permissions.can_join(user, initiative),
         "events": event_selectors.upcoming_events().filter(initiative=initiative)[:5],
         "shifts": shift_views(request, event_selectors.open_shifts(initiative=initiative)[:10]),
+        "needs": community_selectors.needs_open().filter(initiative=initiative)[:5],
     }
     if user.is_authenticated:
         context["rooms"] = room_selectors.room_list(user=signed_in(request)).filter(

@@ -57,6 +57,8 @@ READ_ROOM = api(401, 200, 403, 200, 403, 200, 200, 403)
 # Who looks after the initiative and its rooms: its lead and moderators.
 LEAD_OR_MODERATOR = api(401, 403, 403, 200, 403, 200, 403, 403)
 MODERATOR_ONLY = api(401, 403, 403, 403, 403, 200, 403, 403)
+LEAD_OR_MODERATOR_201 = api(401, 403, 403, 201, 403, 201, 403, 403)
+LEAD_OR_MODERATOR_204 = api(401, 403, 403, 204, 403, 204, 403, 403)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,27 @@ def _slug(world: World) -> str:
 
 def _member(world: World) -> int:
     return world.users["member"].pk
+
+
+def _news_body(world: World, role: str) -> dict[str, str]:
+    return {"title": "Neu", "teaser": "Kurz", "initiative": world.initiative.slug}
+
+
+def _tip_body(world: World, role: str) -> dict[str, str]:
+    return {"title": "Kalt waschen", "body": "Reicht meist.", "category": "energie"}
+
+
+def _offer_body(world: World, role: str) -> dict[str, str]:
+    return {"kind": "advice", "title": "Beratung", "valid_until": "2099-01-01"}
+
+
+def _need_body(world: World, role: str) -> dict[str, str]:
+    return {
+        "initiative": world.initiative.slug,
+        "kind": "space",
+        "title": "Raum",
+        "category": "energie",
+    }
 
 
 REST: list[Row] = [
@@ -398,6 +421,44 @@ REST: list[Row] = [
         LEAD_OR_MODERATOR,
         lambda w, r: {"user": _member(w), "attended": True},
     ),
+    # Community contributions (community/permissions.py). The world's news and need are
+    # lena's, the lifehack jonas's, the offer a verified organisation's (no role here).
+    Row("news-list", "GET", lambda w: "/api/news/", PUBLIC),
+    Row("news-list", "POST", lambda w: "/api/news/", LEAD_OR_MODERATOR_201, _news_body),
+    Row("news-detail", "GET", lambda w: f"/api/news/{w.news.pk}/", PUBLIC),
+    Row("news-detail", "DELETE", lambda w: f"/api/news/{w.news.pk}/", LEAD_OR_MODERATOR_204),
+    Row("lifehack-list", "GET", lambda w: "/api/lifehacks/", PUBLIC),
+    Row("lifehack-list", "POST", lambda w: "/api/lifehacks/", same(201, anonymous=401), _tip_body),
+    Row("lifehack-detail", "GET", lambda w: f"/api/lifehacks/{w.lifehack.pk}/", PUBLIC),
+    Row(
+        "lifehack-detail",
+        "DELETE",
+        lambda w: f"/api/lifehacks/{w.lifehack.pk}/",
+        api(401, 204, 403, 403, 403, 204, 403, 403),  # its author, the site moderators
+    ),
+    Row("lifehack-adopt", "POST", lambda w: f"/api/lifehacks/{w.lifehack.pk}/adopt/", SIGNED_IN),
+    Row("lifehack-adopt", "DELETE", lambda w: f"/api/lifehacks/{w.lifehack.pk}/adopt/", SIGNED_IN),
+    Row("offer-list", "GET", lambda w: "/api/offers/", PUBLIC),
+    # Only verified organisations publish offers: none of the roles is one.
+    Row("offer-list", "POST", lambda w: "/api/offers/", same(403, anonymous=401), _offer_body),
+    Row("offer-detail", "GET", lambda w: f"/api/offers/{w.offer.pk}/", PUBLIC),
+    Row(
+        "offer-detail",
+        "DELETE",
+        lambda w: f"/api/offers/{w.offer.pk}/",
+        api(401, 403, 403, 403, 403, 204, 403, 403),
+    ),
+    Row("need-list", "GET", lambda w: "/api/needs/", PUBLIC),
+    Row("need-list", "POST", lambda w: "/api/needs/", LEAD_OR_MODERATOR_201, _need_body),
+    Row("need-detail", "GET", lambda w: f"/api/needs/{w.need.pk}/", PUBLIC),
+    Row(
+        "need-detail",
+        "PATCH",
+        lambda w: f"/api/needs/{w.need.pk}/",
+        LEAD_OR_MODERATOR,
+        lambda w, r: {"met": True},
+    ),
+    Row("need-detail", "DELETE", lambda w: f"/api/needs/{w.need.pk}/", LEAD_OR_MODERATOR_204),
     Row("category-list", "GET", lambda w: "/api/categories/", PUBLIC),
     Row("category-detail", "GET", lambda w: "/api/categories/energie/", PUBLIC),
     Row("district-list", "GET", lambda w: "/api/districts/", PUBLIC),
@@ -442,6 +503,8 @@ OWN_PAGE = same(200, anonymous=302, deactivated=302)
 REDIRECTED = same(302, deactivated=302)
 LEAD_PAGE = page(302, 403, 403, 200, 403, 200, 403, 403)
 ROOM_PAGE = page(302, 200, 403, 200, 403, 200, 200, 403)
+FORM_OF_LEADS = page(302, 403, 403, 400, 403, 400, 403, 403)
+NOBODY_PAGE = page(302, 403, 403, 403, 403, 403, 403, 403)
 # stella's mute: hers to appeal (she has; the page shows it), nobody else's to see.
 APPEAL_PAGE = page(302, 404, 404, 404, 404, 404, 200, 404)
 PAGES: list[Row] = [
@@ -534,6 +597,57 @@ PAGES: list[Row] = [
         PUBLIC_PAGE,
     ),
     Row("feed-personal", "GET", lambda w: "/feeds/meine/geraten.ics", same(404, deactivated=404)),
+    # Community pages (frontend/views/community.py): lists, pages and feeds for all; the
+    # forms for whoever may post there (an empty form is a 400 with its errors).
+    Row("news-list-page", "GET", lambda w: "/neuigkeiten/", PUBLIC_PAGE),
+    Row("news-page", "GET", lambda w: f"/neuigkeiten/{w.news.pk}/", PUBLIC_PAGE),
+    Row("news-create", "GET", lambda w: f"/neuigkeiten/neu/?initiative={_slug(w)}", LEAD_PAGE),
+    Row(
+        "news-create",
+        "POST",
+        lambda w: f"/neuigkeiten/neu/?initiative={_slug(w)}",
+        FORM_OF_LEADS,
+        _empty,
+    ),
+    Row("feed-news", "GET", lambda w: "/feeds/news.atom", PUBLIC_PAGE),
+    Row(
+        "feed-initiative-news",
+        "GET",
+        lambda w: f"/feeds/initiatives/{_slug(w)}/news.atom",
+        PUBLIC_PAGE,
+    ),
+    Row("lifehack-list-page", "GET", lambda w: "/lifehacks/", PUBLIC_PAGE),
+    Row("lifehack-page", "GET", lambda w: f"/lifehacks/{w.lifehack.pk}/", PUBLIC_PAGE),
+    Row(
+        "lifehack-create",
+        "POST",
+        lambda w: "/lifehacks/neu/",
+        same(400, anonymous=302, deactivated=302),
+        _empty,
+    ),
+    Row(
+        "lifehack-adopt-page",
+        "POST",
+        lambda w: f"/lifehacks/{w.lifehack.pk}/mach-ich-auch/",
+        REDIRECTED,
+        _empty,
+    ),
+    Row("offer-list-page", "GET", lambda w: "/angebote/", PUBLIC_PAGE),
+    Row("offer-page", "GET", lambda w: f"/angebote/{w.offer.pk}/", PUBLIC_PAGE),
+    # Only verified organisations: none of the roles is one.
+    Row("offer-create", "GET", lambda w: "/angebote/neu/", NOBODY_PAGE),
+    Row("offer-create", "POST", lambda w: "/angebote/neu/", NOBODY_PAGE, _empty),
+    Row("need-list-page", "GET", lambda w: "/gesucht/", PUBLIC_PAGE),
+    Row("need-page", "GET", lambda w: f"/gesucht/{w.need.pk}/", PUBLIC_PAGE),
+    Row("need-create", "GET", lambda w: f"/gesucht/neu/?initiative={_slug(w)}", LEAD_PAGE),
+    Row(
+        "need-create",
+        "POST",
+        lambda w: f"/gesucht/neu/?initiative={_slug(w)}",
+        FORM_OF_LEADS,
+        _empty,
+    ),
+    Row("need-mark", "POST", lambda w: f"/gesucht/{w.need.pk}/erledigt/", REDIRECTED, _empty),
     # Moderation: the console for moderators and leads (any initiative: each sees their
     # part), the guide for everyone, an appeal page for the person the decision concerns.
     Row(

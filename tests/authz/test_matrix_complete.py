@@ -50,6 +50,22 @@ FUNCTION_VIEW_METHODS = {
     "feed-events": {"GET"},
     "feed-initiative": {"GET"},
     "feed-personal": {"GET"},
+    "feed-news": {"GET"},
+    "feed-initiative-news": {"GET"},
+    "news-list-page": {"GET"},
+    "news-create": {"GET", "POST"},
+    "news-page": {"GET"},
+    "lifehack-list-page": {"GET"},
+    "lifehack-create": {"POST"},
+    "lifehack-page": {"GET"},
+    "lifehack-adopt-page": {"POST"},
+    "offer-list-page": {"GET"},
+    "offer-create": {"GET", "POST"},
+    "offer-page": {"GET"},
+    "need-list-page": {"GET"},
+    "need-create": {"GET", "POST"},
+    "need-page": {"GET"},
+    "need-mark": {"POST"},
 }
 
 

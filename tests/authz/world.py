@@ -26,8 +26,10 @@ from datetime import timedelta
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from accounts.models import Notification
+from accounts.models import Notification, Profile
 from accounts.notifications import notification_create
+from community import services as community_services
+from community.models import Lifehack, Need, News, Offer
 from events import services as event_services
 from events.models import Event, Shift
 from initiatives import services as initiative_services
@@ -65,6 +67,10 @@ class World:
     notification: Notification
     event: Event
     shift: Shift
+    news: News
+    lifehack: Lifehack
+    offer: Offer
+    need: Need
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -137,6 +143,31 @@ def build_world() -> World:
         capacity=5,
     )
     event_services.signup_take(user=users["member"], shift_id=shift.pk)
+    news = community_services.news_create(
+        user=lead, initiative=initiative, title="Gerettet", teaser="200 kg Gemüse"
+    )
+    lifehack = community_services.lifehack_create(
+        user=users["member"],
+        title="Deckel drauf",
+        body="Spart Energie.",
+        category=initiative.category,
+    )
+    organisation = person(
+        "stadtwerke", profile__kind=Profile.Kind.ORGANISATION, profile__verified_at=timezone.now()
+    )
+    offer = community_services.offer_create(
+        user=organisation,
+        kind="materials",
+        title="Lastenrad leihen",
+        valid_until=timezone.localdate() + timedelta(days=30),
+    )
+    need = community_services.need_create(
+        user=lead,
+        initiative=initiative,
+        kind="materials",
+        title="Lastenrad",
+        category=initiative.category,
+    )
     deactivated = users["deactivated"]
     deactivated.is_active = False
     deactivated.save(update_fields=["is_active"])
@@ -153,4 +184,8 @@ def build_world() -> World:
         notification=notification,
         event=event,
         shift=shift,
+        news=news,
+        lifehack=lifehack,
+        offer=offer,
+        need=need,
     )

@@ -21,6 +21,11 @@ PUBLIC_PAGES = [
     ("/gibt-es-nicht/", "Diese Seite gibt es nicht"),
     ("/moderation/leitfaden/", "Leitfaden für die Moderation"),
     ("/veranstaltungen/", "Veranstaltungen und Aktionstage"),
+    ("/neuigkeiten/", "Neuigkeiten"),
+    ("/lifehacks/", "Lifehacks"),
+    ("/angebote/", "Angebote für Klima-Initiativen"),
+    ("/gesucht/", "Gesucht: wobei Initiativen Hilfe brauchen"),
+    ("/gesucht/1/", "Gesucht: ein Lastenrad für Samstag"),
 ]
 MEMBER_PAGES = [
     ("/", "Gemeinsam für ein klimaneutrales Stuttgart"),
@@ -32,6 +37,8 @@ MEMBER_PAGES = [
     ("/benachrichtigungen/", "Benachrichtigungen"),
     ("/moderation/", "Moderation"),
     ("/meine-termine/", "Meine Termine"),
+    ("/lifehacks/", "Lifehacks"),
+    ("/gesucht/neu/?initiative=repair-cafe-stuttgart-west", "Was sucht ihr?"),
 ]
 
 

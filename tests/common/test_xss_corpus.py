@@ -41,6 +41,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.models import Profile
 from common import ratelimit
 from common.markup import (
     ALLOWED_ATTRIBUTES,
@@ -50,6 +51,8 @@ from common.markup import (
     render_markdown,
     sanitize_html,
 )
+from community import services as community_services
+from community.models import Lifehack, Need, News, Offer
 from events import services as event_services
 from events.models import Event
 from initiatives import services as initiative_services
@@ -374,12 +377,61 @@ def _event_create(world: World, payload: str) -> str:
     return Event.objects.values_list("description_html", flat=True).get(pk=event.pk)
 
 
+def _news_create(world: World, payload: str) -> str:
+    news = community_services.news_create(
+        user=world.lead, initiative=world.initiative, title="T", teaser="K", body=payload
+    )
+    return News.objects.values_list("body_html", flat=True).get(pk=news.pk)
+
+
+def _lifehack_create(world: World, payload: str) -> str:
+    lifehack = community_services.lifehack_create(
+        user=world.lead,
+        title="T",
+        body=payload[: community_services.LIFEHACK_MAX],  # a tip is short; the cut is input too
+        category=world.initiative.category,
+    )
+    return Lifehack.objects.values_list("body_html", flat=True).get(pk=lifehack.pk)
+
+
+def _offer_create(world: World, payload: str) -> str:
+    organisation, made = User.objects.get_or_create(username="xss-organisation")
+    if made:
+        Profile.objects.create(
+            user=organisation, kind=Profile.Kind.ORGANISATION, verified_at=timezone.now()
+        )
+    offer = community_services.offer_create(
+        user=organisation,
+        kind="advice",
+        title="T",
+        description=payload,
+        valid_until=timezone.localdate(),
+    )
+    return Offer.objects.values_list("description_html", flat=True).get(pk=offer.pk)
+
+
+def _need_create(world: World, payload: str) -> str:
+    need = community_services.need_create(
+        user=world.lead,
+        initiative=world.initiative,
+        kind="space",
+        title="T",
+        description=payload,
+        category=world.initiative.category,
+    )
+    return Need.objects.values_list("description_html", flat=True).get(pk=need.pk)
+
+
 FIELDS: list[Field] = [
     Field("message_post", "rooms.Message.html", _message_post),
     Field("message_edit", "rooms.Message.html", _message_edit),
     Field("initiative_create", "initiatives.Initiative.description_html", _initiative_create),
     Field("initiative_update", "initiatives.Initiative.description_html", _initiative_update),
     Field("event_create", "events.Event.description_html", _event_create),
+    Field("news_create", "community.News.body_html", _news_create),
+    Field("lifehack_create", "community.Lifehack.body_html", _lifehack_create),
+    Field("offer_create", "community.Offer.description_html", _offer_create),
+    Field("need_create", "community.Need.description_html", _need_create),
 ]
 """Every way user text becomes stored HTML. Whoever adds a field that renders user text
 (news, lifehacks, events, offers are coming) adds it here, one Field per service that

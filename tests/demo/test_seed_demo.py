@@ -11,6 +11,8 @@ from django.core.management import call_command
 
 from accounts.models import Profile
 from accounts.selectors import MODERATORS_GROUP, is_moderator
+from community import selectors as community_selectors
+from community.models import Adoption
 from events import seats
 from events import selectors as event_selectors
 from initiatives.models import Initiative, Membership
@@ -158,3 +160,19 @@ def test_the_demo_has_upcoming_events_and_an_action_day_with_a_nearly_full_shift
     free = [seats.counts(seats.SIGNUPS, s).free for s in shifts]
     assert 1 in free  # "noch 1 Person gesucht"
     assert any(e.initiative is None for e in upcoming)  # a city-wide one
+
+
+def test_the_demo_has_news_lifehacks_offers_and_needs_with_matches() -> None:
+    call_command("seed_demo", stdout=StringIO())
+    assert community_selectors.news_listed().count() >= 3
+    popular = list(community_selectors.lifehacks_popular())
+    assert len(popular) >= 3 and popular[0].adoption_count >= 3
+    offers = list(community_selectors.offers_valid())
+    assert len(offers) >= 2
+    assert all(o.author.profile.is_verified_organisation for o in offers)
+    needs = list(community_selectors.needs_open())
+    assert len(needs) >= 3
+    assert any(community_selectors.offers_for_need(n).exists() for n in needs)
+    call_command("seed_demo", stdout=StringIO())  # again: nothing twice
+    assert community_selectors.needs_open().count() == len(needs)
+    assert Adoption.objects.count() == sum(h.adoption_count for h in popular)

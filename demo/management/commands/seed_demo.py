@@ -18,6 +18,7 @@ from accounts.models import Profile
 from accounts.selectors import MODERATORS_GROUP
 from common import ratelimit
 from demo import data as demo_data
+from demo.community import organisation_account, seed_community
 from events import services as event_services
 from events.models import Event
 from initiatives import services
@@ -40,10 +41,14 @@ class Command(BaseCommand):
             created += self._initiative(spec, people)
         self._chat(people)
         self._events(people)
+        organisation = organisation_account(*demo_data.ORGANISATION, mira=people["mira"])
+        seed_community(people, organisation)
         self.stdout.write(
-            f"Demo data ready: {len(people)} accounts, {len(demo_data.INITIATIVES)} initiatives "
-            f"({created} new), {len(demo_data.CITY_WIDE_ROOMS)} city-wide rooms, "
-            f"{len(demo_data.EVENTS)} upcoming events."
+            f"Demo data ready: {len(people) + 1} accounts, {len(demo_data.INITIATIVES)} "
+            f"initiatives ({created} new), {len(demo_data.CITY_WIDE_ROOMS)} city-wide rooms, "
+            f"{len(demo_data.EVENTS)} upcoming events, {len(demo_data.NEWS)} news, "
+            f"{len(demo_data.LIFEHACKS)} lifehacks, {len(demo_data.OFFERS)} offers, "
+            f"{len(demo_data.NEEDS)} needs."
         )
 
     def _person(self, username: str, display_name: str, district: str, role: str) -> User:

@@ -1,0 +1,228 @@
+"""Every write about news, lifehacks, offers and needs: the only place that changes them.
+
+Each checks community/permissions.py, cleans its input, renders Markdown through the
+one renderer (common/markup.py) and stores. "Mach ich auch" is once per person: the
+unique constraint decides under parallel requests.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import DomainError, forbidden, not_found
+from common.markup import render_markdown
+from common.validation import clean_id
+from community import permissions
+from community.models import Adoption, Lifehack, Need, News, Offer, OfferKind
+from initiatives.models import Category, District, Initiative
+
+TITLE_MAX = 120
+TEASER_MAX = 300
+TEXT_MAX = 20_000
+LIFEHACK_MAX = 2_000
+OFFER_DAYS_MAX = 366
+
+ContributionModel = type[News] | type[Lifehack] | type[Offer] | type[Need]
+
+
+def _text(value: Any, *, field: str, maximum: int, required: bool = True) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or len(value.strip()) > maximum:
+        raise DomainError(
+            "invalid",
+            _("`%(field)s` muss ein Text mit höchstens %(n)d Zeichen sein.")
+            % {"field": field, "n": maximum},
+        )
+    if required and not value.strip():
+        raise DomainError("invalid", _("`%(field)s` darf nicht leer sein.") % {"field": field})
+    return value.strip()
+
+
+def _kind(value: Any) -> str:
+    if value not in OfferKind.values:
+        raise DomainError(
+            "invalid",
+            _("`kind` muss einer dieser Werte sein: %(values)s")
+            % {"values": ", ".join(OfferKind.values)},
+        )
+    return str(value)
+
+
+def _signed_in(user: User) -> None:
+    if not permissions.is_member(user):
+        raise forbidden()
+
+
+@transaction.atomic
+def news_create(
+    *, user: User, title: Any, teaser: Any, body: Any = "", initiative: Initiative | None = None
+) -> News:
+    """News of an initiative (its leads) or city-wide (the site moderators)."""
+    if not permissions.can_post_news(user, initiative):
+        raise forbidden(
+            _("Neuigkeiten schreibt die Leitung der Initiative; stadtweite die Moderation.")
+        )
+    body = _text(body, field="body", maximum=TEXT_MAX, required=False)
+    return News.objects.create(
+        initiative=initiative,
+        title=_text(title, field="title", maximum=TITLE_MAX),
+        teaser=_text(teaser, field="teaser", maximum=TEASER_MAX),
+        body=body,
+        body_html=render_markdown(body),
+        author=user,
+    )
+
+
+@transaction.atomic
+def lifehack_create(*, user: User, title: Any, body: Any, category: Category) -> Lifehack:
+    """Anyone signed in shares a small everyday idea."""
+    _signed_in(user)
+    body = _text(body, field="body", maximum=LIFEHACK_MAX)
+    return Lifehack.objects.create(
+        title=_text(title, field="title", maximum=TITLE_MAX),
+        body=body,
+        body_html=render_markdown(body),
+        category=category,
+        author=user,
+    )
+
+
+def _visible_lifehack(lifehack_id: Any) -> Lifehack:
+    lifehack = (
+        Lifehack.objects.filter(pk=clean_id(lifehack_id, field="id"), hidden_at__isnull=True)
+        .select_related("category")
+        .first()
+    )
+    if lifehack is None:
+        raise not_found()
+    return lifehack
+
+
+def lifehack_adopt(*, user: User, lifehack_id: Any) -> int:
+    """ "Mach ich auch": once per person (again: nothing changes). The new count."""
+    _signed_in(user)
+    lifehack = _visible_lifehack(lifehack_id)
+    try:
+        with transaction.atomic():
+            Adoption.objects.create(lifehack=lifehack, user=user)
+    except IntegrityError:  # adopted already, perhaps a moment ago in another request
+        pass
+    return lifehack.adoptions.count()
+
+
+def lifehack_unadopt(*, user: User, lifehack_id: Any) -> int:
+    _signed_in(user)
+    lifehack = _visible_lifehack(lifehack_id)
+    Adoption.objects.filter(lifehack=lifehack, user=user).delete()
+    return lifehack.adoptions.count()
+
+
+def _valid_until(value: Any) -> date:
+    today = timezone.localdate()
+    if not isinstance(value, date) or not today <= value <= today + timedelta(days=OFFER_DAYS_MAX):
+        raise DomainError(
+            "invalid",
+            _("`valid_until` ist ein Tag (JJJJ-MM-TT) von heute bis in einem Jahr."),
+        )
+    return value
+
+
+@transaction.atomic
+def offer_create(
+    *,
+    user: User,
+    kind: Any,
+    title: Any,
+    valid_until: Any,
+    description: Any = "",
+    category: Category | None = None,
+    district: District | None = None,
+) -> Offer:
+    """Only organisations a moderator has verified publish offers."""
+    if not permissions.can_post_offer(user):
+        raise forbidden(
+            _("Angebote veröffentlichen Organisationen, die die Moderation bestätigt hat.")
+        )
+    description = _text(description, field="description", maximum=TEXT_MAX, required=False)
+    return Offer.objects.create(
+        kind=_kind(kind),
+        title=_text(title, field="title", maximum=TITLE_MAX),
+        description=description,
+        description_html=render_markdown(description),
+        category=category,
+        district=district,
+        valid_until=_valid_until(valid_until),
+        author=user,
+    )
+
+
+@transaction.atomic
+def need_create(
+    *,
+    user: User,
+    initiative: Initiative,
+    kind: Any,
+    title: Any,
+    category: Category,
+    district: District | None = None,
+    description: Any = "",
+) -> Need:
+    """What an initiative is looking for; its district defaults to the initiative's."""
+    if not permissions.can_post_need(user, initiative):
+        raise forbidden(_("Gesuche stellt die Leitung der Initiative ein."))
+    district = district or initiative.district
+    if district is None:
+        raise DomainError("invalid", _("Bitte gib einen Stadtbezirk an."))
+    description = _text(description, field="description", maximum=TEXT_MAX, required=False)
+    return Need.objects.create(
+        initiative=initiative,
+        kind=_kind(kind),
+        title=_text(title, field="title", maximum=TITLE_MAX),
+        description=description,
+        description_html=render_markdown(description),
+        category=category,
+        district=district,
+        author=user,
+    )
+
+
+@transaction.atomic
+def need_mark(*, user: User, need_id: Any, met: Any) -> Need:
+    """Leads mark a need met (it leaves the lists) or open again (None: as it is)."""
+    if met is not None and not isinstance(met, bool):
+        raise DomainError("invalid", _("`met` muss true oder false sein."))
+    need = (
+        Need.objects.select_for_update(of=("self",))
+        .select_related("initiative")
+        .filter(pk=clean_id(need_id, field="id"), hidden_at__isnull=True)
+        .first()
+    )
+    if need is None:
+        raise not_found()
+    if not permissions.can_post_need(user, need.initiative):
+        raise forbidden(_("Das entscheidet die Leitung der Initiative."))
+    if met is not None and met != (need.met_at is not None):
+        need.met_at = timezone.now() if met else None
+        need.save(update_fields=["met_at"])
+    return need
+
+
+@transaction.atomic
+def remove(
+    *, user: User, model: type[News] | type[Lifehack] | type[Offer] | type[Need], item_id: Any
+) -> None:
+    """Take one's own contribution down (or, for leads and moderators, one in their care).
+    Gone for good; hiding (moderation) is what keeps a record."""
+    item = model.objects.filter(pk=clean_id(item_id, field="id"), hidden_at__isnull=True).first()
+    if item is None:
+        raise not_found()
+    if not permissions.can_remove(user, item):
+        raise forbidden()
+    item.delete()
