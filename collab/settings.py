@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "moderation",
     "events",
     "community",
+    "memo",
     "frontend",
     "demo",
 ]
@@ -363,6 +364,9 @@ KLIMA = {
     "PRESENCE_LARGE_ROOM": env_int("KLIMA_PRESENCE_LARGE_ROOM", 100),
     "TYPING_THROTTLE_SECONDS": env_int("KLIMA_TYPING_THROTTLE_SECONDS", 3),
 }
+# Where this server is reached from outside: the links in mails (the Mach-Mit-Memo, sent
+# by a command that has no request to take the host from).
+KLIMA_SITE_URL = os.environ.get("KLIMA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

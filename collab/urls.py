@@ -16,5 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("feeds/", include("events.feed_urls")),
     path("feeds/", include("community.feed_urls")),
+    path("feeds/", include("memo.urls")),
     path("", include("frontend.urls")),
 ]

@@ -18,6 +18,10 @@ from initiatives.models import Category, District, Initiative
 
 
 def seed_community(people: dict[str, User], organisation: User) -> None:
+    for name in demo_data.MEMO_READERS:
+        Profile.objects.filter(user=people[name], email_confirmed_at__isnull=True).update(
+            digest_opt_in=True, email_confirmed_at=timezone.now()
+        )
     _news(people)
     _lifehacks(people)
     _offers(people, organisation)

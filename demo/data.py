@@ -199,7 +199,7 @@ EVENTS: list[dict[str, Any]] = [
         "initiative": "Repair-Café Stuttgart-West",
         "by": "lena",
         "title": "Repair-Café im Stadtteilhaus",
-        "days": 4,
+        "days": 2,
         "hour": 14,
         "hours": 4,
         "place": "Stadtteilhaus West, Bebelstraße 22",
@@ -213,7 +213,7 @@ EVENTS: list[dict[str, Any]] = [
         "initiative": "Foodsharing-Aktionstag Marktplatz",
         "by": "aylin",
         "title": "Aktionstag: Schnippeldisko auf dem Marktplatz",
-        "days": 9,
+        "days": 4,
         "hour": 9,
         "hours": 7,
         "place": "Marktplatz, 70173 Stuttgart",
@@ -348,3 +348,7 @@ NEEDS = [
         "reparieren-teilen",
     ),
 ]
+
+# They read the Mach-Mit-Memo (opted in, address confirmed): `send_memo` in the demo
+# writes their mails to the console.
+MEMO_READERS = ["lena", "jonas"]

@@ -12,6 +12,7 @@ from frontend.views import (
     initiative_forms,
     initiatives,
     lead_tools,
+    memo,
     moderation,
     notifications,
     rooms,
@@ -89,6 +90,11 @@ urlpatterns = [
     path("gesucht/neu/", community.need_create, name="need-create"),
     path("gesucht/<int:need_id>/", community.need_page, name="need-page"),
     path("gesucht/<int:need_id>/erledigt/", community.need_mark, name="need-mark"),
+    # The weekly Mach-Mit-Memo
+    path("memo/", memo.archive, name="memo-archive"),
+    path("memo/<str:label>/", memo.issue, name="memo-issue"),
+    path("memo/abbestellen/<str:token>/", memo.unsubscribe, name="memo-unsubscribe"),
+    path("memo/abbestellen/<str:token>/wieder/", memo.resubscribe, name="memo-resubscribe"),
     # Moderation: the console, the guide, and a member's appeal
     path("moderation/", moderation.console, name="moderation-console"),
     path("moderation/leitfaden/", moderation.guide, name="moderation-guide"),

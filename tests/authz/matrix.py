@@ -21,6 +21,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from memo.weeks import Week
 from tests.authz.world import ROLES, World
 
 Cells = dict[str, int | str]
@@ -505,6 +506,7 @@ LEAD_PAGE = page(302, 403, 403, 200, 403, 200, 403, 403)
 ROOM_PAGE = page(302, 200, 403, 200, 403, 200, 200, 403)
 FORM_OF_LEADS = page(302, 403, 403, 400, 403, 400, 403, 403)
 NOBODY_PAGE = page(302, 403, 403, 403, 403, 403, 403, 403)
+NOT_FOUND_PAGE = same(404, deactivated=404)
 # stella's mute: hers to appeal (she has; the page shows it), nobody else's to see.
 APPEAL_PAGE = page(302, 404, 404, 404, 404, 404, 200, 404)
 PAGES: list[Row] = [
@@ -648,6 +650,20 @@ PAGES: list[Row] = [
         _empty,
     ),
     Row("need-mark", "POST", lambda w: f"/gesucht/{w.need.pk}/erledigt/", REDIRECTED, _empty),
+    # The Mach-Mit-Memo: public pages and feed; (un)subscribing by a signed token only
+    # (a token that proves nobody: 404, whoever asks).
+    Row("memo-archive", "GET", lambda w: "/memo/", PUBLIC_PAGE),
+    Row("memo-issue", "GET", lambda w: f"/memo/{Week.current().label}/", PUBLIC_PAGE),
+    Row("feed-memo", "GET", lambda w: "/feeds/memo.atom", PUBLIC_PAGE),
+    Row("memo-unsubscribe", "GET", lambda w: "/memo/abbestellen/falsch/", NOT_FOUND_PAGE),
+    Row("memo-unsubscribe", "POST", lambda w: "/memo/abbestellen/falsch/", NOT_FOUND_PAGE, _empty),
+    Row(
+        "memo-resubscribe",
+        "POST",
+        lambda w: "/memo/abbestellen/falsch/wieder/",
+        NOT_FOUND_PAGE,
+        _empty,
+    ),
     # Moderation: the console for moderators and leads (any initiative: each sees their
     # part), the guide for everyone, an appeal page for the person the decision concerns.
     Row(

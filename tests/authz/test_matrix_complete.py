@@ -66,6 +66,11 @@ FUNCTION_VIEW_METHODS = {
     "need-create": {"GET", "POST"},
     "need-page": {"GET"},
     "need-mark": {"POST"},
+    "memo-archive": {"GET"},
+    "memo-issue": {"GET"},
+    "memo-unsubscribe": {"GET", "POST"},
+    "memo-resubscribe": {"POST"},
+    "feed-memo": {"GET"},
 }
 
 

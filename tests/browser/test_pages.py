@@ -26,6 +26,7 @@ PUBLIC_PAGES = [
     ("/angebote/", "Angebote für Klima-Initiativen"),
     ("/gesucht/", "Gesucht: wobei Initiativen Hilfe brauchen"),
     ("/gesucht/1/", "Gesucht: ein Lastenrad für Samstag"),
+    ("/memo/", "Mach-Mit-Memo"),
 ]
 MEMBER_PAGES = [
     ("/", "Gemeinsam für ein klimaneutrales Stuttgart"),
