@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from accounts import emails, notifications, selectors, services
 from accounts.models import Notification, Profile
 from common.auth import current_user
+from common.schema import CONFLICT
 from common.serializers import (
     EmailTextField,
     ModelSerializer,
@@ -77,10 +78,11 @@ class ProfileSerializer(ModelSerializer):
             "language",
             "kind",
             "verified",
+            "verification_requested_at",
             "digest_opt_in",
             "is_moderator",
         ]
-        read_only_fields = ["kind"]
+        read_only_fields = ["kind", "verification_requested_at"]
 
     def get_is_moderator(self, profile: Profile) -> bool:
         return selectors.is_moderator(profile.user)
@@ -144,6 +146,18 @@ class MeView(APIView):
         serializer = ProfileSerializer(profile, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         profile = services.profile_update(user=current_user(request), **serializer.validated_data)
+        return Response(ProfileSerializer(profile).data)
+
+
+class VerificationRequestView(APIView):
+    """Ask the moderators to verify the organisation you speak for (only verified
+    organisations publish offers). Your profile becomes an organisation's."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: ProfileSerializer, 409: CONFLICT})
+    def post(self, request: Request) -> Response:
+        profile = services.verification_request(user=current_user(request))
         return Response(ProfileSerializer(profile).data)
 
 

@@ -42,6 +42,10 @@ class Profile(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Asked for from the profile page; a site moderator decides (moderation/services).
+    verification_requested_at = models.DateTimeField(
+        _("Verifizierung beantragt am"), null=True, blank=True
+    )
     digest_opt_in = models.BooleanField(_("Mach-Mit-Memo abonniert"), default=False)
     # Set by the link of the confirmation mail sent on registration (accounts/emails.py).
     email_confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)

@@ -10,16 +10,21 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Profile
+from accounts.models import Notification, Profile
+from accounts.notifications import notify
 from accounts.restrictions import sign_in_refusal
-from accounts.selectors import MODERATORS_GROUP, users_of_group_change
+from accounts.selectors import MODERATORS_GROUP, display_name_of, users_of_group_change
 from common import ratelimit
 from common.errors import DomainError
 from realtime import publish
 from realtime.messages import CLOSE_BLOCKED, Close, RefreshRole
+
+# Where site moderators decide on organisations (frontend: /moderation/organisationen/).
+ORGANISATIONS_URL = "/moderation/organisationen/"
 
 
 def user_register(*, username: str, email: str, password: str, display_name: str = "") -> User:
@@ -134,3 +139,27 @@ def _concerns_moderators(*, instance: Any, reverse: bool, pk_set: Any) -> bool:
     if pk_set is None:  # `user.groups.clear()` does not say which groups
         return True
     return Group.objects.filter(pk__in=pk_set, name=MODERATORS_GROUP).exists()
+
+
+@transaction.atomic
+def verification_request(*, user: User) -> Profile:
+    """Someone who speaks for an organisation asks to be verified (only then may they
+    publish offers). Their profile becomes an organisation's; the site moderators are
+    told. Asking again while it waits changes nothing; a verified one is `conflict`."""
+    profile = Profile.objects.select_for_update().get(pk=profile_ensure(user=user).pk)
+    if profile.is_verified_organisation:
+        raise DomainError("conflict", _("Deine Organisation ist schon bestätigt."))
+    if profile.verification_requested_at is not None:
+        return profile
+    profile.kind = Profile.Kind.ORGANISATION
+    profile.verification_requested_at = timezone.now()
+    profile.save(update_fields=["kind", "verification_requested_at"])
+    name = display_name_of(user)
+    for moderator in User.objects.filter(groups__name=MODERATORS_GROUP, is_active=True):
+        notify(
+            user=moderator,
+            kind=Notification.Kind.MODERATION,
+            text=lambda: _("%(name)s möchte als Organisation bestätigt werden.") % {"name": name},
+            url=ORGANISATIONS_URL,
+        )
+    return profile

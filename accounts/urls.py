@@ -7,6 +7,11 @@ urlpatterns = [
     path("auth/register/", api.RegisterView.as_view(), name="api-register"),
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
     path("auth/me/", api.MeView.as_view(), name="api-me"),
+    path(
+        "auth/me/verification/",
+        api.VerificationRequestView.as_view(),
+        name="api-verification-request",
+    ),
     path("notifications/", api.NotificationListView.as_view(), name="notification-list"),
     path(
         "notifications/<id:notification_id>/read/",

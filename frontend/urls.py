@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("profil/", accounts.profile, name="profile"),
     path("profil/bestaetigung/", accounts.email_confirmation_resend, name="email-confirm-resend"),
+    path("profil/organisation/", accounts.verification_request_page, name="verification-request"),
     path("profil/passwort/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("passwort-vergessen/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -98,6 +99,11 @@ urlpatterns = [
     # Moderation: the console, the guide, and a member's appeal
     path("moderation/", moderation.console, name="moderation-console"),
     path("moderation/leitfaden/", moderation.guide, name="moderation-guide"),
+    path(
+        "moderation/organisationen/",
+        moderation.organisations,
+        name="moderation-organisations-page",
+    ),
     path("einspruch/<int:action_id>/", moderation.appeal, name="appeal"),
     # Notifications
     path("benachrichtigungen/", notifications.notification_list, name="notifications"),

@@ -197,6 +197,8 @@ class ModerationAction(models.Model):
         SLOW_MODE = "slow_mode", _("langsamer Modus geändert")
         APPEAL_UPHELD = "appeal_upheld", _("Einspruch abgelehnt")
         APPEAL_REVERSED = "appeal_reversed", _("Einspruch stattgegeben")
+        VERIFY = "verify", _("als Organisation bestätigt")
+        UNVERIFY = "unverify", _("Bestätigung als Organisation abgelehnt oder entzogen")
 
     # The kinds a person affected by them may appeal against.
     APPEALABLE = (Kind.HIDE, Kind.MUTE, Kind.BAN)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import common.converters  # noqa: F401 - registers <id:...>
-from moderation.api import appeals, queue, restrictions
+from moderation.api import appeals, organisations, queue, restrictions
 
 urlpatterns = [
     path("moderation/reports/", queue.ReportCreateView.as_view(), name="moderation-reports"),
@@ -44,6 +44,16 @@ urlpatterns = [
         name="moderation-ban",
     ),
     path("moderation/log/", queue.LogView.as_view(), name="moderation-log"),
+    path(
+        "moderation/organisations/",
+        organisations.OrganisationListView.as_view(),
+        name="moderation-organisations",
+    ),
+    path(
+        "moderation/organisations/<id:user_id>/verification/",
+        organisations.OrganisationVerificationView.as_view(),
+        name="moderation-verification",
+    ),
     path("moderation/appeals/", appeals.AppealListView.as_view(), name="moderation-appeals"),
     path(
         "moderation/appeals/<id:appeal_id>/decide/",

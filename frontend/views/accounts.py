@@ -18,9 +18,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import emails
-from accounts.services import profile_ensure, profile_update, user_register
+from accounts.services import (
+    profile_ensure,
+    profile_update,
+    user_register,
+    verification_request,
+)
 from frontend.forms import LoginForm, ProfileForm, RegisterForm
-from frontend.web import attempt_form, signed_in
+from frontend.web import attempt, attempt_form, signed_in
 
 
 class LoginView(auth_views.LoginView):
@@ -112,3 +117,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "frontend/password_reset_complete.html"
+
+
+@login_required
+@require_POST
+def verification_request_page(request: HttpRequest) -> HttpResponse:
+    """ "Als Organisation bestätigen lassen" on the profile page."""
+    attempt(
+        request,
+        lambda: verification_request(user=signed_in(request)),
+        done=_("Beantragt. Die Moderation prüft deine Organisation und sagt dir Bescheid."),
+    )
+    return redirect("profile")

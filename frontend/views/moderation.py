@@ -20,10 +20,11 @@ from django.views.decorators.http import require_http_methods
 from accounts.selectors import is_moderator, public_user
 from common.errors import DomainError
 from frontend.forms import SLOW_MODE_CHOICES, AppealForm
-from frontend.web import attempt_form, signed_in
+from frontend.web import attempt, attempt_form, signed_in
 from moderation import permissions, selectors
 from moderation.models import Appeal, ModerationAction, Report
 from moderation.services import appeals
+from moderation.services.organisations import organisation_verify
 from moderation.services.validation import REASON_MAX
 
 REASONS = [
@@ -59,6 +60,9 @@ def console(request: HttpRequest) -> HttpResponse:
             "moderator": moderator,
             "rooms": selectors.overseen_rooms(viewer=user),
             "slow_mode_choices": SLOW_MODE_CHOICES,
+            "organisations_waiting": (
+                selectors.organisations(status="pending").count() if moderator else 0
+            ),
         },
     )
 
@@ -99,5 +103,41 @@ def appeal(request: HttpRequest, action_id: int) -> HttpResponse:
             "appeal": existing,
             "form": form,
             "in_force": appeals.in_force(action),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisations(request: HttpRequest) -> HttpResponse:
+    """Site moderators decide on organisations that asked to be verified, and see the
+    verified ones (a verification can be taken back, with a reason)."""
+    user = signed_in(request)
+    if not is_moderator(user):
+        raise PermissionDenied(_("Organisationen bestätigt die Moderation."))
+    if request.method == "POST":
+        verified = request.POST.get("verified") == "true"
+        posted = request.POST.get("user", "")
+        target = int(posted) if posted.isdigit() else 0  # 0 names nobody: not_found
+        attempt(
+            request,
+            lambda: organisation_verify(
+                actor=user,
+                user_id=target,
+                verified=verified,
+                reason=request.POST.get("reason") or None,
+            ),
+            done=_("Bestätigt.")
+            if verified
+            else _("Abgelehnt; die Organisation erfährt den Grund."),
+        )
+        return redirect("moderation-organisations-page")
+    return render(
+        request,
+        "frontend/moderation/organisations.html",
+        {
+            "pending": selectors.organisations(status="pending"),
+            "verified": selectors.organisations(status="verified")[:100],
+            "reason_max": REASON_MAX,
         },
     )

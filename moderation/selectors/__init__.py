@@ -14,6 +14,7 @@ from moderation.selectors.log import (
     log_list,
     log_visible,
 )
+from moderation.selectors.organisations import organisations
 from moderation.selectors.queue import (
     auto_hide_threshold,
     distinct_reporters,
@@ -48,6 +49,7 @@ __all__ = [
     "log_visible",
     "mute_list",
     "mute_state",
+    "organisations",
     "overseen_rooms",
     "pending_reports",
     "queue_groups",

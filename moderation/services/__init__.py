@@ -9,6 +9,7 @@ from moderation.services.appeals import appeal_create, appeal_decide
 from moderation.services.audit import action_record
 from moderation.services.content import content_hide, content_unhide
 from moderation.services.hiding import message_hide, message_unhide
+from moderation.services.organisations import organisation_verify
 from moderation.services.reports import report_create, report_resolve
 from moderation.services.restrictions import ban_lift, member_ban, member_mute, mute_lift
 
@@ -24,6 +25,7 @@ __all__ = [
     "message_hide",
     "message_unhide",
     "mute_lift",
+    "organisation_verify",
     "report_create",
     "report_resolve",
 ]

@@ -50,6 +50,7 @@ def test_register_creates_user_with_profile_and_returns_it(api_client: APIClient
         "language": "de",
         "kind": "person",
         "verified": False,
+        "verification_requested_at": None,
         "digest_opt_in": False,
         "is_moderator": False,
     }

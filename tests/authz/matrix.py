@@ -252,6 +252,21 @@ REST: list[Row] = [
         MODERATOR_ONLY,
         lambda w, r: {},
     ),
+    # Organisations: anyone signed in asks to be verified; site moderators decide.
+    Row("api-verification-request", "POST", lambda w: "/api/auth/me/verification/", SIGNED_IN),
+    Row(
+        "moderation-organisations",
+        "GET",
+        lambda w: "/api/moderation/organisations/",
+        MODERATOR_ONLY,
+    ),
+    Row(
+        "moderation-verification",
+        "POST",
+        lambda w: f"/api/moderation/organisations/{w.offer.author_id}/verification/",
+        MODERATOR_ONLY,
+        lambda w, r: {"verified": True},
+    ),
     Row("moderation-mutes", "GET", lambda w: "/api/moderation/mutes/", SIGNED_IN),
     Row(
         "moderation-mutes",
@@ -650,6 +665,20 @@ PAGES: list[Row] = [
         _empty,
     ),
     Row("need-mark", "POST", lambda w: f"/gesucht/{w.need.pk}/erledigt/", REDIRECTED, _empty),
+    Row("verification-request", "POST", lambda w: "/profil/organisation/", REDIRECTED, _empty),
+    Row(
+        "moderation-organisations-page",
+        "GET",
+        lambda w: "/moderation/organisationen/",
+        page(302, 403, 403, 403, 403, 200, 403, 403),
+    ),
+    Row(
+        "moderation-organisations-page",
+        "POST",
+        lambda w: "/moderation/organisationen/",
+        page(302, 403, 403, 403, 403, 302, 403, 403),
+        lambda w, r: {"user": str(w.offer.author_id), "verified": "true"},
+    ),
     # The Mach-Mit-Memo: public pages and feed; (un)subscribing by a signed token only
     # (a token that proves nobody: 404, whoever asks).
     Row("memo-archive", "GET", lambda w: "/memo/", PUBLIC_PAGE),

@@ -66,6 +66,8 @@ FUNCTION_VIEW_METHODS = {
     "need-create": {"GET", "POST"},
     "need-page": {"GET"},
     "need-mark": {"POST"},
+    "verification-request": {"POST"},
+    "moderation-organisations-page": {"GET", "POST"},
     "memo-archive": {"GET"},
     "memo-issue": {"GET"},
     "memo-unsubscribe": {"GET", "POST"},
