@@ -20,9 +20,10 @@ def site_url() -> str:
     return str(settings.KLIMA_SITE_URL)
 
 
-def context(content: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    """Times as datetimes (for |date), links absolute, and the counts for the subject."""
-    base = site_url()
+def context(content: dict[str, Any], *, absolute: bool = True, **extra: Any) -> dict[str, Any]:
+    """Times as datetimes (for |date), and links absolute (mails, the text to paste,
+    the feed) or, for the site's own page, paths (right whatever KLIMA_SITE_URL says)."""
+    base = site_url() if absolute else ""
     sections: dict[str, list[dict[str, Any]]] = {}
     for name in SECTIONS:
         sections[name] = [

@@ -43,7 +43,7 @@ def issue(request: HttpRequest, label: str) -> HttpResponse:
         request,
         "frontend/memo/issue.html",
         {
-            **memo_render.context(content),
+            **memo_render.context(content, absolute=False),
             "post_text": memo_render.text(content),
             "previous": week.previous(),
         },

@@ -197,6 +197,8 @@ def test_the_memo_page_archive_and_feed(week_of_content: dict) -> None:
     assert page.status_code == 200
     body = page.content.decode()
     assert "Kochtag" in body and "data-copy" in body and "Text kopieren" in body
+    assert 'href="/veranstaltungen/' in body  # the page links by path; the text to paste:
+    assert "http://127.0.0.1:8000/veranstaltungen/" in body  # absolute (KLIMA_SITE_URL)
     assert Client().get("/memo/2019-10/").status_code == 404  # no issue that week
     assert Client().get("/memo/2019-99/").status_code == 404
     assert Client().get("/memo/morgen/").status_code == 404
