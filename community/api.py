@@ -90,7 +90,9 @@ def _category(**kwargs: Any) -> SlugReferenceField:
     return SlugReferenceField(slug_field="slug", queryset=Category.objects.all(), **kwargs)
 
 
-def _district(**kwargs: Any) -> SlugReferenceField:
+def _district() -> SlugReferenceField:
+    """Optional everywhere: an offer without one is city-wide, a need takes its
+    initiative's."""
     return SlugReferenceField(
         slug_field="slug", queryset=District.objects.all(), required=False, allow_null=True
     )

@@ -66,11 +66,17 @@ def news_page(request: HttpRequest, news_id: int) -> HttpResponse:
 # --- lifehacks ----------------------------------------------------------------------
 @require_safe
 def lifehack_list(request: HttpRequest) -> HttpResponse:
+    return _lifehacks(request, LifehackForm())
+
+
+def _lifehacks(request: HttpRequest, form: LifehackForm, status: int = 200) -> HttpResponse:
+    """The list with its filters, and the form to share one (with its errors after a
+    refused post)."""
     queryset = selectors.lifehacks_listed().order_by("-created_at", "-pk")
     context = _listing(request, LifehackFilter, queryset)
     context["adopted"] = _adopted(request, [h.pk for h in context["page"]])
-    context["form"] = LifehackForm()
-    return render(request, "frontend/community/lifehack_list.html", context)
+    context["form"] = form
+    return render(request, "frontend/community/lifehack_list.html", context, status=status)
 
 
 @require_safe
@@ -101,12 +107,7 @@ def lifehack_create(request: HttpRequest) -> HttpResponse:
         if created is not None:
             messages.success(request, _("Danke fürs Teilen! Dein Lifehack steht jetzt oben."))
             return redirect("lifehack-list-page")
-    context = _listing(
-        request, LifehackFilter, selectors.lifehacks_listed().order_by("-created_at")
-    )
-    context["adopted"] = _adopted(request, [h.pk for h in context["page"]])
-    context["form"] = form
-    return render(request, "frontend/community/lifehack_list.html", context, status=400)
+    return _lifehacks(request, form, status=400)
 
 
 @login_required
