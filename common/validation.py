@@ -1,5 +1,5 @@
-"""Integers from clients, checked one way everywhere (websocket frames, REST bodies, the
-services behind both).
+"""Integers and texts from clients, checked one way everywhere (websocket frames, REST
+bodies, the services behind both).
 
 JSON has one number type and Python's `bool` is an `int`: `true`, `1.0` and `"12"`
 are not ids. Ids are database ids: one outside 1..MAX_ID cannot exist, and a query
@@ -51,3 +51,19 @@ def clean_id(value: Any, *, field: str) -> int:
 def clean_optional_id(value: Any, *, field: str) -> int | None:
     """`clean_id`, or None where the field is absent or null."""
     return None if value is None else clean_id(value, field=field)
+
+
+def clean_text(value: Any, *, field: str, maximum: int, required: bool = True) -> str:
+    """A text from a client, trimmed: at most `maximum` characters, and not empty
+    unless not `required` (then None is "" too)."""
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or len(value.strip()) > maximum:
+        raise DomainError(
+            "invalid",
+            _("`%(field)s` muss ein Text mit höchstens %(n)d Zeichen sein.")
+            % {"field": field, "n": maximum},
+        )
+    if required and not value.strip():
+        raise DomainError("invalid", _("`%(field)s` darf nicht leer sein.") % {"field": field})
+    return value.strip()

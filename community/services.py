@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import DomainError, forbidden, not_found
 from common.markup import render_markdown
-from common.validation import clean_id
+from common.validation import clean_id, clean_text
 from community import permissions
 from community.models import Adoption, Lifehack, Need, News, Offer, OfferKind
 from initiatives.models import Category, District, Initiative
@@ -29,20 +29,6 @@ LIFEHACK_MAX = 2_000
 OFFER_DAYS_MAX = 366
 
 ContributionModel = type[News] | type[Lifehack] | type[Offer] | type[Need]
-
-
-def _text(value: Any, *, field: str, maximum: int, required: bool = True) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or len(value.strip()) > maximum:
-        raise DomainError(
-            "invalid",
-            _("`%(field)s` muss ein Text mit höchstens %(n)d Zeichen sein.")
-            % {"field": field, "n": maximum},
-        )
-    if required and not value.strip():
-        raise DomainError("invalid", _("`%(field)s` darf nicht leer sein.") % {"field": field})
-    return value.strip()
 
 
 def _kind(value: Any) -> str:
@@ -69,11 +55,11 @@ def news_create(
         raise forbidden(
             _("Neuigkeiten schreibt die Leitung der Initiative; stadtweite die Moderation.")
         )
-    body = _text(body, field="body", maximum=TEXT_MAX, required=False)
+    body = clean_text(body, field="body", maximum=TEXT_MAX, required=False)
     return News.objects.create(
         initiative=initiative,
-        title=_text(title, field="title", maximum=TITLE_MAX),
-        teaser=_text(teaser, field="teaser", maximum=TEASER_MAX),
+        title=clean_text(title, field="title", maximum=TITLE_MAX),
+        teaser=clean_text(teaser, field="teaser", maximum=TEASER_MAX),
         body=body,
         body_html=render_markdown(body),
         author=user,
@@ -84,9 +70,9 @@ def news_create(
 def lifehack_create(*, user: User, title: Any, body: Any, category: Category) -> Lifehack:
     """Anyone signed in shares a small everyday idea."""
     _signed_in(user)
-    body = _text(body, field="body", maximum=LIFEHACK_MAX)
+    body = clean_text(body, field="body", maximum=LIFEHACK_MAX)
     return Lifehack.objects.create(
-        title=_text(title, field="title", maximum=TITLE_MAX),
+        title=clean_text(title, field="title", maximum=TITLE_MAX),
         body=body,
         body_html=render_markdown(body),
         category=category,
@@ -150,10 +136,10 @@ def offer_create(
         raise forbidden(
             _("Angebote veröffentlichen Organisationen, die die Moderation bestätigt hat.")
         )
-    description = _text(description, field="description", maximum=TEXT_MAX, required=False)
+    description = clean_text(description, field="description", maximum=TEXT_MAX, required=False)
     return Offer.objects.create(
         kind=_kind(kind),
-        title=_text(title, field="title", maximum=TITLE_MAX),
+        title=clean_text(title, field="title", maximum=TITLE_MAX),
         description=description,
         description_html=render_markdown(description),
         category=category,
@@ -180,11 +166,11 @@ def need_create(
     district = district or initiative.district
     if district is None:
         raise DomainError("invalid", _("Bitte gib einen Stadtbezirk an."))
-    description = _text(description, field="description", maximum=TEXT_MAX, required=False)
+    description = clean_text(description, field="description", maximum=TEXT_MAX, required=False)
     return Need.objects.create(
         initiative=initiative,
         kind=_kind(kind),
-        title=_text(title, field="title", maximum=TITLE_MAX),
+        title=clean_text(title, field="title", maximum=TITLE_MAX),
         description=description,
         description_html=render_markdown(description),
         category=category,

@@ -24,23 +24,17 @@ def _as_page_error(error: DomainError) -> Exception:
     return PermissionDenied(error.detail)
 
 
-def initiative_or_404(slug: str) -> Initiative:
-    try:
-        return selectors.access_initiative(slug=slug)
-    except DomainError as error:
-        raise _as_page_error(error) from None
-
-
-def room_or_error(user: Any, room_id: int) -> Room:
-    try:
-        return room_selectors.access_room(user=user, room_id=room_id)
-    except DomainError as error:
-        raise _as_page_error(error) from None
-
-
 def item_or_error(lookup: Callable[[], T]) -> T:
     """Any selector's `access_*` for a page: `not_found` is the 404 page."""
     try:
         return lookup()
     except DomainError as error:
         raise _as_page_error(error) from None
+
+
+def initiative_or_404(slug: str) -> Initiative:
+    return item_or_error(lambda: selectors.access_initiative(slug=slug))
+
+
+def room_or_error(user: Any, room_id: int) -> Room:
+    return item_or_error(lambda: room_selectors.access_room(user=user, room_id=room_id))

@@ -103,41 +103,41 @@ class Hub:
                 stream.repair.cancel()
             await self._discard(group_for_room(room_id))
 
-    # --- users ----------------------------------------------------------
+    # --- users, and topics (frames for whoever watches: seat counters) ----
     async def join_user(self, user_id: int, subscriber: Subscriber) -> None:
-        await self.start()
-        local = self.users.get(user_id)
-        if local is None:
-            local = self.users[user_id] = set()
-            await self.layer.group_add(group_for_user(user_id), self.channel)
-        local.add(subscriber)
+        await self._join(self.users, user_id, group_for_user(user_id), subscriber)
 
     async def leave_user(self, user_id: int, subscriber: Subscriber) -> None:
-        local = self.users.get(user_id)
-        if local is None:
-            return
-        local.discard(subscriber)
-        if not local:
-            del self.users[user_id]
-            await self._discard(group_for_user(user_id))
+        await self._leave(self.users, user_id, group_for_user(user_id), subscriber)
 
-    # --- topics (frames for whoever watches: seat counters) ---------------
     async def join_topic(self, topic: str, subscriber: Subscriber) -> None:
-        await self.start()
-        local = self.topics.get(topic)
-        if local is None:
-            local = self.topics[topic] = set()
-            await self.layer.group_add(group_for_topic(topic), self.channel)
-        local.add(subscriber)
+        await self._join(self.topics, topic, group_for_topic(topic), subscriber)
 
     async def leave_topic(self, topic: str, subscriber: Subscriber) -> None:
-        local = self.topics.get(topic)
+        await self._leave(self.topics, topic, group_for_topic(topic), subscriber)
+
+    async def _join(
+        self, members: dict[Any, set[Subscriber]], key: Any, group: str, subscriber: Subscriber
+    ) -> None:
+        """The process joins `group` for its first local member, once."""
+        await self.start()
+        local = members.get(key)
+        if local is None:
+            local = members[key] = set()
+            await self.layer.group_add(group, self.channel)
+        local.add(subscriber)
+
+    async def _leave(
+        self, members: dict[Any, set[Subscriber]], key: Any, group: str, subscriber: Subscriber
+    ) -> None:
+        """...and leaves it when its last local member goes."""
+        local = members.get(key)
         if local is None:
             return
         local.discard(subscriber)
         if not local:
-            del self.topics[topic]
-            await self._discard(group_for_topic(topic))
+            del members[key]
+            await self._discard(group)
 
     # --- the loops ------------------------------------------------------
     async def _receive_loop(self) -> None:

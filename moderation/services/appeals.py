@@ -18,18 +18,14 @@ from django.utils.translation import gettext as _
 from accounts.models import Notification
 from common.errors import DomainError, forbidden, not_found
 from common.moderated import content_kind
-from common.validation import clean_id
+from common.validation import clean_id, clean_text
 from moderation import permissions, selectors
 from moderation.models import Appeal, Ban, ModerationAction, Mute
 from moderation.services.audit import CONSOLE_URL, action_record, appeal_url, tell, tell_moderators
 from moderation.services.content import apply_content_unhide, content_of, locked_content
 from moderation.services.hiding import apply_unhide
 from moderation.services.restrictions import lift
-from moderation.services.validation import (
-    APPEAL_TEXT_MAX,
-    clean_reason,
-    clean_text,
-)
+from moderation.services.validation import APPEAL_TEXT_MAX, clean_reason
 from rooms.services.events import message_lock
 
 DECISIONS = ("uphold", "reverse")

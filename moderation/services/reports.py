@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Notification
 from common.errors import DomainError, forbidden, not_found
+from common.validation import clean_text
 from moderation import permissions, selectors
 from moderation.frames import queue_frame
 from moderation.models import ModerationAction, Report
@@ -31,7 +32,7 @@ from moderation.services.hiding import (
     locked_message,
     resolve_pending_reports,
 )
-from moderation.services.validation import REPORT_TEXT_MAX, clean_reason, clean_text
+from moderation.services.validation import REPORT_TEXT_MAX, clean_reason
 from rooms.models import Message
 
 RESOLUTIONS = ("hide", "dismiss", "escalate")

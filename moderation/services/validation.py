@@ -34,17 +34,3 @@ def clean_duration(value: Any) -> int | None:
     if value is None:
         return None
     return clean_int(value, field="duration", minimum=1, maximum=DURATION_MAX)
-
-
-def clean_text(value: Any, *, field: str, maximum: int, required: bool) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or len(value.strip()) > maximum:
-        raise DomainError(
-            "invalid",
-            _("`%(field)s` muss ein Text mit höchstens %(n)d Zeichen sein.")
-            % {"field": field, "n": maximum},
-        )
-    if required and not value.strip():
-        raise DomainError("invalid", _("`%(field)s` darf nicht leer sein.") % {"field": field})
-    return value.strip()
