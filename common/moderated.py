@@ -1,5 +1,5 @@
-"""Community content that moderation can hide: events today; news, lifehacks, offers and
-needs join the same way.
+"""Community content that moderation can hide and members can report: events, news,
+lifehacks, offers and needs.
 
 The content apps and `moderation` are siblings in the layers (docs/architecture.md):
 neither imports the other. Each content model takes its hidden state from
@@ -71,3 +71,8 @@ def content_kind(name: Any) -> ContentKind:
 
 def kind_names() -> list[str]:
     return sorted(_kinds)
+
+
+def kind_of(item: Any) -> ContentKind | None:
+    """The registered kind of a content row (None: not community content)."""
+    return next((kind for kind in _kinds.values() if isinstance(item, kind.model)), None)

@@ -108,10 +108,22 @@ def _document(operation: dict[str, Any]) -> None:
 def _no_nul_in_text(schema: dict[str, Any]) -> None:
     """What DRF's text fields refuse, as a pattern on a request's free-text properties:
     the NUL character (PostgreSQL cannot store it), and, where the text may not be
-    blank, text that is blank once trimmed (DRF trims what it reads)."""
+    blank or shorter than its minLength, text that is too short once trimmed (DRF trims
+    what it reads)."""
     for prop in schema.get("properties", {}).values():
         if prop.get("type") == "string" and not ({"enum", "format", "pattern"} & set(prop)):
-            prop["pattern"] = NOT_BLANK if prop.get("minLength", 0) >= 1 else NO_NUL
+            prop["pattern"] = _trimmed_at_least(prop.get("minLength", 0))
+
+
+def _trimmed_at_least(length: int) -> str:
+    """A pattern for text of at least `length` characters once trimmed, as DRF counts
+    them: a JSON Schema `minLength` counts the string as sent, so "\\u00a0ab" would
+    pass a minLength of 3 that the server (rightly) refuses."""
+    if length <= 0:
+        return NO_NUL
+    if length == 1:
+        return NOT_BLANK
+    return f"^[^\\u0000]*[^\\s\\u0000][^\\u0000]{{{length - 2},}}[^\\s\\u0000][^\\u0000]*$"
 
 
 def _error(code: str) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from accounts.services import user_sign_in
 from common.errors import DomainError
 from community.models import OfferKind
 from initiatives.models import Category, District, Initiative, Membership
-from moderation.services.validation import APPEAL_TEXT_MAX
+from moderation.models import Report
+from moderation.services.validation import APPEAL_TEXT_MAX, REPORT_TEXT_MAX
 
 
 class RegisterForm(forms.Form):
@@ -113,6 +114,21 @@ class ProfileForm(forms.ModelForm):
             "display_name": _("So sehen dich die anderen. Leer: dein Benutzername."),
             "digest_opt_in": _("Einmal pro Woche per E-Mail: wo du mitmachen kannst."),
         }
+
+
+class ReportForm(forms.Form):
+    """Reporting a news item, lifehack, offer, need or event (one page for every kind)."""
+
+    reason = forms.ChoiceField(
+        label=_("Was stimmt nicht?"), choices=Report.Reason.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Möchtest du etwas dazu sagen? (freiwillig)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=REPORT_TEXT_MAX,
+        required=False,
+        help_text=_("Nur die Moderation liest das."),
+    )
 
 
 class AppealForm(forms.Form):

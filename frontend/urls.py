@@ -104,7 +104,9 @@ urlpatterns = [
         moderation.organisations,
         name="moderation-organisations-page",
     ),
+    path("moderation/beitraege/", moderation.content_reports, name="moderation-content-page"),
     path("einspruch/<int:action_id>/", moderation.appeal, name="appeal"),
+    path("melden/<slug:kind>/<int:content_id>/", moderation.report_content, name="report-content"),
     # Notifications
     path("benachrichtigungen/", notifications.notification_list, name="notifications"),
     path(

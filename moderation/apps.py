@@ -12,6 +12,7 @@ class ModerationConfig(AppConfig):
         from accounts import restrictions as account_restrictions
         from moderation.models import Ban, Mute
         from moderation.providers import AccountRestrictions, RoomRestrictions
+        from moderation.services.content_reports import forget_reports_of_deleted
         from rooms import grants
         from rooms import restrictions as room_restrictions
 
@@ -26,3 +27,5 @@ class ModerationConfig(AppConfig):
                     sender=model,
                     dispatch_uid=f"grants-{model.__name__}-{signal}",
                 )
+        # Content deleted by its author takes its reports along (any registered kind).
+        post_delete.connect(forget_reports_of_deleted, dispatch_uid="content-reports-deleted")

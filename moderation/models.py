@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class Report(models.Model):
-    """One user's report of one message (once per user and message)."""
+class ReportBase(models.Model):
+    """What a report says, whatever it reports: who, why, and how it was decided."""
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam")
@@ -32,12 +32,9 @@ class Report(models.Model):
         # A lead passed it on to the site moderators; still in the queue.
         ESCALATED = "escalated", _("an die Moderation weitergegeben")
         DISMISSED = "dismissed", _("verworfen")
-        # The message was hidden because of it.
+        # What it reports was hidden because of it.
         ACTIONED = "actioned", _("erledigt: ausgeblendet")
 
-    message = models.ForeignKey(
-        "rooms.Message", verbose_name=_("Nachricht"), on_delete=models.CASCADE, related_name="+"
-    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("gemeldet von"),
@@ -63,9 +60,20 @@ class Report(models.Model):
     PENDING = (Status.OPEN, Status.ESCALATED)
 
     class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class Report(ReportBase):
+    """One user's report of one message (once per user and message)."""
+
+    message = models.ForeignKey(
+        "rooms.Message", verbose_name=_("Nachricht"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta(ReportBase.Meta):
         verbose_name = _("Meldung")
         verbose_name_plural = _("Meldungen")
-        ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["message", "reporter"], name="report_once_per_user")
         ]
@@ -75,6 +83,46 @@ class Report(models.Model):
         return _("Meldung (%(reason)s) von Nachricht #%(message)s") % {
             "reason": self.get_reason_display(),
             "message": self.message_id,
+        }
+
+
+class ContentReport(ReportBase):
+    """One user's report of community content that is not a message (an event, news,
+    a lifehack, an offer, a need: common/moderated.py), once per person and item.
+
+    The content is named by kind and id (moderation does not import the content apps);
+    the title is kept as reported, and `initiative` says whose leads review it (none:
+    city-wide content, for the site moderators). Reasons and states are a message
+    report's. Content is not hidden automatically by a number of reports: it is fewer
+    items, each posted by a known member, so a person decides (docs/moderation.md)."""
+
+    content_kind = models.CharField(_("Art des Inhalts"), max_length=20)
+    content_id = models.PositiveBigIntegerField()
+    content_title = models.CharField(_("Inhalt"), max_length=200)
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        verbose_name=_("Initiative"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta(ReportBase.Meta):
+        verbose_name = _("Meldung eines Beitrags")
+        verbose_name_plural = _("Meldungen von Beiträgen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_kind", "content_id", "reporter"],
+                name="content_report_once_per_user",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "content_kind", "content_id"])]
+
+    def __str__(self) -> str:
+        return _("Meldung (%(reason)s) von „%(title)s“") % {
+            "reason": self.get_reason_display(),
+            "title": self.content_title,
         }
 
 

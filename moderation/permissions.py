@@ -65,6 +65,12 @@ def can_hide_content(actor: AnyUser, kind: ContentKind, item: Any) -> bool:
     )
 
 
+def can_review_content(actor: AnyUser, kind: ContentKind, item: Any) -> bool:
+    """Who sees an item's reports and may pass them on: its initiative's leads (even for
+    their own item, which they then cannot decide) and the site moderators."""
+    return can_moderate_in(actor, kind.initiative(item))
+
+
 def can_hide(actor: AnyUser, message: Message) -> bool:
     return can_moderate_in(actor, message.room.initiative) and can_act_on(actor, message.author)
 

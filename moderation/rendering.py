@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 
 from accounts.selectors import PublicUser, public_user
 from common.times import iso
-from moderation.models import Appeal, ModerationAction, Report, Restriction
+from moderation.models import Appeal, ContentReport, ModerationAction, Report, Restriction
 from moderation.scopes import scope_of
 
 
@@ -25,6 +25,22 @@ def report_data(report: Report, *, with_reporter: bool) -> dict[str, Any]:
     return {
         "id": report.pk,
         "message": report.message_id,
+        "reporter": _user(report.reporter) if with_reporter else None,
+        "reason": report.reason,
+        "text": report.text,
+        "status": report.status,
+        "created_at": iso(report.created_at),
+    }
+
+
+def content_report_data(report: ContentReport, *, with_reporter: bool) -> dict[str, Any]:
+    return {
+        "id": report.pk,
+        "content": {
+            "kind": report.content_kind,
+            "id": report.content_id,
+            "title": report.content_title,
+        },
         "reporter": _user(report.reporter) if with_reporter else None,
         "reason": report.reason,
         "text": report.text,

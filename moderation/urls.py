@@ -1,7 +1,7 @@
 from django.urls import path
 
 import common.converters  # noqa: F401 - registers <id:...>
-from moderation.api import appeals, organisations, queue, restrictions
+from moderation.api import appeals, content, organisations, queue, restrictions
 
 urlpatterns = [
     path("moderation/reports/", queue.ReportCreateView.as_view(), name="moderation-reports"),
@@ -22,13 +22,28 @@ urlpatterns = [
         name="moderation-unhide",
     ),
     path(
+        "moderation/content/queue/",
+        content.ContentQueueView.as_view(),
+        name="moderation-content-queue",
+    ),
+    path(
+        "moderation/content/<slug:kind>/<id:content_id>/report/",
+        content.ContentReportView.as_view(),
+        name="moderation-content-report",
+    ),
+    path(
+        "moderation/content/<slug:kind>/<id:content_id>/resolve/",
+        content.ContentResolveView.as_view(),
+        name="moderation-content-resolve",
+    ),
+    path(
         "moderation/content/<slug:kind>/<id:content_id>/hide/",
-        queue.ContentHideView.as_view(),
+        content.ContentHideView.as_view(),
         name="moderation-content-hide",
     ),
     path(
         "moderation/content/<slug:kind>/<id:content_id>/unhide/",
-        queue.ContentUnhideView.as_view(),
+        content.ContentUnhideView.as_view(),
         name="moderation-content-unhide",
     ),
     path("moderation/mutes/", restrictions.MuteListView.as_view(), name="moderation-mutes"),

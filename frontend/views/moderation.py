@@ -15,23 +15,27 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import is_moderator, public_user
 from common.errors import DomainError
-from frontend.forms import SLOW_MODE_CHOICES, AppealForm
+from common.moderated import content_kind
+from frontend.forms import SLOW_MODE_CHOICES, AppealForm, ReportForm
 from frontend.web import attempt, attempt_form, signed_in
 from moderation import permissions, selectors
 from moderation.models import Appeal, ModerationAction, Report
 from moderation.services import appeals
+from moderation.services.content_reports import content_report_create, content_report_resolve
 from moderation.services.organisations import organisation_verify
 from moderation.services.validation import REASON_MAX
 
+# Lazy: module constants are read per request, in that request's language.
 REASONS = [
-    _("Spam oder Werbung"),
-    _("Beleidigung oder Anfeindung"),
-    _("Falschinformation"),
-    _("Gehört nicht hierher"),
+    gettext_lazy("Spam oder Werbung"),
+    gettext_lazy("Beleidigung oder Anfeindung"),
+    gettext_lazy("Falschinformation"),
+    gettext_lazy("Gehört nicht hierher"),
 ]
 
 
@@ -63,6 +67,7 @@ def console(request: HttpRequest) -> HttpResponse:
             "organisations_waiting": (
                 selectors.organisations(status="pending").count() if moderator else 0
             ),
+            "content_waiting": selectors.content_queue_groups(viewer=user).count(),
         },
     )
 
@@ -141,3 +146,88 @@ def organisations(request: HttpRequest) -> HttpResponse:
             "reason_max": REASON_MAX,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_content(request: HttpRequest, kind: str, content_id: int) -> HttpResponse:
+    """Report a news item, lifehack, offer, need or event: one page for every kind."""
+    user = signed_in(request)
+    try:
+        content = content_kind(kind)
+    except DomainError:
+        raise Http404 from None
+    item = content.model._default_manager.filter(pk=content_id, hidden_at__isnull=True).first()
+    if item is None:
+        raise Http404
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        report = attempt_form(
+            form,
+            lambda: content_report_create(
+                user=user,
+                kind=content.name,
+                content_id=item.pk,
+                reason=form.cleaned_data["reason"],
+                text=form.cleaned_data["text"],
+            ),
+        )
+        if report is not None:
+            messages.success(request, _("Danke! Die Moderation sieht sich den Beitrag an."))
+            return redirect(content.url(item))
+    return render(
+        request,
+        "frontend/moderation/report.html",
+        {
+            "form": form,
+            "label": content.label,
+            "title": content.title(item),
+            "back": content.url(item),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def content_reports(request: HttpRequest) -> HttpResponse:
+    """Reported news, lifehacks, offers, needs and events: moderators decide on all,
+    leads on their initiatives' (or pass them on to the moderators)."""
+    user = signed_in(request)
+    if not permissions.can_view_queue(user):
+        raise PermissionDenied(
+            _("Die Moderation ist für Moderatorinnen, Moderatoren und die Leitung von Initiativen.")
+        )
+    if request.method == "POST":
+        posted = request.POST.get("id", "")
+        action = request.POST.get("action", "")
+        attempt(
+            request,
+            lambda: content_report_resolve(
+                actor=user,
+                kind=request.POST.get("kind", ""),
+                content_id=int(posted) if posted.isdigit() else 0,  # 0 names nothing: not_found
+                action=action,
+                reason=request.POST.get("reason") or None,
+            ),
+            done=str(DECIDED.get(action, "")),
+        )
+        return redirect("moderation-content-page")
+    groups = list(selectors.content_queue_groups(viewer=user)[:CONTENT_PAGE])
+    return render(
+        request,
+        "frontend/moderation/content_reports.html",
+        {
+            "items": selectors.content_queue_items(viewer=user, groups=groups),
+            "report_reasons": dict(Report.Reason.choices),
+            "reason_max": REASON_MAX,
+            "user_is_moderator": is_moderator(user),
+        },
+    )
+
+
+CONTENT_PAGE = 50  # the most urgent; the rest follow as these are decided
+DECIDED = {
+    "hide": gettext_lazy("Ausgeblendet; die Person, die es geschrieben hat, erfährt es."),
+    "dismiss": gettext_lazy("Die Meldungen sind verworfen; der Beitrag bleibt."),
+    "escalate": gettext_lazy("An die Moderation weitergegeben."),
+}

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -159,60 +157,3 @@ class LogView(GenericAPIView):
         kind = choice_param(request, "kind", ModerationAction.Kind.values)
         page = self.paginate_queryset(selectors.log_list(viewer=user, user_id=target_id, kind=kind))
         return self.get_paginated_response([action_data(a) for a in page or []])
-
-
-def _content_state(kind: str, item: Any) -> dict[str, Any]:
-    return {
-        "kind": kind,
-        "id": item.pk,
-        "hidden": item.hidden_at is not None,
-        "hidden_reason": item.hidden_reason,
-    }
-
-
-CONTENT_STATE = inline_serializer(
-    "ContentState",
-    {
-        "kind": serializers.CharField(),
-        "id": serializers.IntegerField(),
-        "hidden": serializers.BooleanField(),
-        "hidden_reason": serializers.CharField(),
-    },
-)
-
-
-class ContentHideView(APIView):
-    """Hide community content that is not a message (`kind`: `event`, ...): it leaves
-    every list, feed and page; its author is told and may appeal."""
-
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=ReasonSerializer, responses={200: CONTENT_STATE})
-    def post(self, request: Request, kind: str, content_id: int) -> Response:
-        serializer = ReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        item = services.content_hide(
-            actor=current_user(request),
-            kind=kind,
-            content_id=content_id,
-            reason=serializer.validated_data["reason"],
-        )
-        return Response(_content_state(kind, item))
-
-
-class ContentUnhideView(APIView):
-    """Show hidden community content again."""
-
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=OptionalReasonSerializer, responses={200: CONTENT_STATE})
-    def post(self, request: Request, kind: str, content_id: int) -> Response:
-        serializer = OptionalReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        item = services.content_unhide(
-            actor=current_user(request),
-            kind=kind,
-            content_id=content_id,
-            reason=serializer.validated_data.get("reason"),
-        )
-        return Response(_content_state(kind, item))

@@ -92,6 +92,44 @@ class AppealOut(serializers.Serializer):
     decision_reason = serializers.CharField()
 
 
+class ContentReportOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    content = ContentRefOut()
+    reporter = serializers.DictField(allow_null=True, help_text="null for leads")
+    reason = serializers.CharField()
+    text = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+# Built from a dict: a declared field named `label` would clash with Field.label.
+ReportedContentOut = inline_serializer(
+    "ReportedContent",
+    {
+        "kind": serializers.CharField(),
+        "id": serializers.IntegerField(),
+        "title": serializers.CharField(),
+        "label": serializers.CharField(help_text="the kind, for people"),
+        "url": serializers.CharField(help_text="its page"),
+        "author": serializers.DictField(allow_null=True),
+        "hidden": serializers.BooleanField(),
+    },
+)
+
+
+class ContentQueueItemOut(serializers.Serializer):
+    content = ReportedContentOut
+    decidable = serializers.BooleanField(help_text="false: the viewer may only escalate")
+    reporters = serializers.IntegerField()
+    escalated = serializers.BooleanField()
+    first_reported_at = serializers.DateTimeField()
+    reasons = serializers.DictField(child=serializers.IntegerField())
+    reports = ContentReportOut(many=True)
+
+
+ContentQueueItemListOut = ContentQueueItemOut(many=True)
+
+
 # Built from a dict: a declared field named `context` would clash with Serializer.context.
 QUEUE_ITEM_FIELDS: dict[str, serializers.Field] = {
     "message": serializers.DictField(help_text="the message; hidden text for moderators only"),

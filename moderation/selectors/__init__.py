@@ -5,6 +5,11 @@ moderation/providers.py.
 """
 
 from moderation.selectors.console import overseen_rooms, scope_names
+from moderation.selectors.content_queue import (
+    content_queue_groups,
+    content_queue_items,
+    pending_content_reports,
+)
 from moderation.selectors.log import (
     access_action,
     access_appeal,
@@ -42,6 +47,8 @@ __all__ = [
     "ban_list",
     "ban_state",
     "banned_room_exclusion",
+    "content_queue_groups",
+    "content_queue_items",
     "distinct_reporters",
     "global_ban",
     "latest_action",
@@ -51,6 +58,7 @@ __all__ = [
     "mute_state",
     "organisations",
     "overseen_rooms",
+    "pending_content_reports",
     "pending_reports",
     "queue_groups",
     "queue_items",

@@ -8,6 +8,7 @@ announces live effects after commit, all in one transaction.
 from moderation.services.appeals import appeal_create, appeal_decide
 from moderation.services.audit import action_record
 from moderation.services.content import content_hide, content_unhide
+from moderation.services.content_reports import content_report_create, content_report_resolve
 from moderation.services.hiding import message_hide, message_unhide
 from moderation.services.organisations import organisation_verify
 from moderation.services.reports import report_create, report_resolve
@@ -19,6 +20,8 @@ __all__ = [
     "appeal_decide",
     "ban_lift",
     "content_hide",
+    "content_report_create",
+    "content_report_resolve",
     "content_unhide",
     "member_ban",
     "member_mute",

@@ -21,7 +21,7 @@ from common.errors import forbidden, not_found
 from common.moderated import ContentKind, content_kind
 from common.validation import clean_id
 from moderation import permissions
-from moderation.models import ModerationAction
+from moderation.models import ContentReport, ModerationAction, Report
 from moderation.services.audit import action_record, appeal_url, tell
 from moderation.services.validation import clean_reason
 
@@ -46,6 +46,13 @@ def locked_content(kind: ContentKind, content_id: Any) -> Any:
     return item
 
 
+def resolve_content_reports(*, kind: ContentKind, item: Any, status: str, actor: User) -> int:
+    """Close the reports of `item` that wait for review (hidden: ACTIONED, else DISMISSED)."""
+    return ContentReport.objects.filter(
+        content_kind=kind.name, content_id=item.pk, status__in=Report.PENDING
+    ).update(status=status, resolved_at=timezone.now(), resolved_by=actor)
+
+
 def _set_hidden(
     *, kind: ContentKind, item: Any, actor: User, reason: str, hidden: bool
 ) -> ModerationAction:
@@ -65,8 +72,9 @@ def _set_hidden(
 
 
 def apply_content_hide(*, kind: ContentKind, item: Any, actor: User, reason: str) -> None:
-    """Hide `item` (locked), log it, tell its author, who may appeal."""
+    """Hide `item` (locked), log it, close its reports, tell its author, who may appeal."""
     action = _set_hidden(kind=kind, item=item, actor=actor, reason=reason, hidden=True)
+    resolve_content_reports(kind=kind, item=item, status=Report.Status.ACTIONED, actor=actor)
     author, title = kind.author(item), kind.title(item)
     if author is not None and author.pk != actor.pk:
         tell(

@@ -252,6 +252,28 @@ REST: list[Row] = [
         MODERATOR_ONLY,
         lambda w, r: {},
     ),
+    # Reporting content: anyone signed in but its author (the lifehack is jonas's).
+    Row(
+        "moderation-content-report",
+        "POST",
+        lambda w: f"/api/moderation/content/lifehack/{w.lifehack.pk}/report/",
+        api(401, 403, 201, 201, 201, 201, 201, 201),
+        lambda w, r: {"reason": "spam"},
+    ),
+    Row(
+        "moderation-content-queue",
+        "GET",
+        lambda w: "/api/moderation/content/queue/",
+        api(401, 403, 403, 200, 200, 200, 403, 403),  # leads: their initiatives' part
+    ),
+    # The world's news (lena's initiative) has no reports: its reviewers learn that (404).
+    Row(
+        "moderation-content-resolve",
+        "POST",
+        lambda w: f"/api/moderation/content/news/{w.news.pk}/resolve/",
+        api(401, 403, 403, 404, 403, 404, 403, 403),
+        lambda w, r: {"action": "dismiss"},
+    ),
     # Organisations: anyone signed in asks to be verified; site moderators decide.
     Row("api-verification-request", "POST", lambda w: "/api/auth/me/verification/", SIGNED_IN),
     Row(
@@ -702,6 +724,22 @@ PAGES: list[Row] = [
         page(302, 403, 403, 200, 200, 200, 403, 403),
     ),
     Row("moderation-guide", "GET", lambda w: "/moderation/leitfaden/", PUBLIC_PAGE),
+    Row(
+        "moderation-content-page",
+        "GET",
+        lambda w: "/moderation/beitraege/",
+        page(302, 403, 403, 200, 200, 200, 403, 403),
+    ),
+    Row(
+        "moderation-content-page",
+        "POST",
+        lambda w: "/moderation/beitraege/",
+        page(302, 403, 403, 302, 302, 302, 403, 403),
+        lambda w, r: {"kind": "news", "id": str(w.news.pk), "action": "dismiss"},
+    ),
+    Row("report-content", "GET", lambda w: f"/melden/news/{w.news.pk}/", OWN_PAGE),
+    # An empty form: the reason is missing, beside the field.
+    Row("report-content", "POST", lambda w: f"/melden/news/{w.news.pk}/", OWN_PAGE, _empty),
     Row("appeal", "GET", lambda w: f"/einspruch/{w.appeal.action_id}/", APPEAL_PAGE),
     Row("appeal", "POST", lambda w: f"/einspruch/{w.appeal.action_id}/", APPEAL_PAGE, _empty),
     # The members-only room: who may read it sees the page; the others get the 403 page.

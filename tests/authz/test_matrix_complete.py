@@ -68,6 +68,8 @@ FUNCTION_VIEW_METHODS = {
     "need-mark": {"POST"},
     "verification-request": {"POST"},
     "moderation-organisations-page": {"GET", "POST"},
+    "moderation-content-page": {"GET", "POST"},
+    "report-content": {"GET", "POST"},
     "memo-archive": {"GET"},
     "memo-issue": {"GET"},
     "memo-unsubscribe": {"GET", "POST"},

@@ -4,6 +4,7 @@ and bounds that the server enforces are in it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -115,3 +116,25 @@ def test_the_history_bounds_are_in_the_schema(schema: dict[str, Any]) -> None:
     bounds = {p["name"]: p["schema"].get("minimum") for p in parameters if p["in"] == "query"}
 
     assert bounds == {"before": 1, "after_seq": 0, "limit": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [
+        ("abc", True),
+        (" a b ", True),
+        ("\u00a0\u0106K", False),
+        ("  ab  ", False),
+        ("a\x00bc", False),
+    ],
+)
+def test_a_minimum_length_in_the_schema_counts_the_text_as_the_server_does(
+    schema: dict[str, Any], text: str, accepted: bool
+) -> None:
+    """The server trims before it counts (a no-break space is not a letter): the schema's
+    pattern says so, so a client generating from the schema is not refused."""
+    summary = schema["components"]["schemas"]["InitiativeRequest"]["properties"]["summary"]
+    assert summary["minLength"] == 3
+
+    assert bool(re.search(summary["pattern"], text)) is accepted
+    assert (len(text.strip()) >= 3 and "\x00" not in text) is accepted
