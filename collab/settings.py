@@ -217,6 +217,13 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Uploads (news pictures): stored through Django's storage API, in MEDIA_ROOT by default.
+# With several machines, MEDIA_ROOT is a shared volume (or swap the "default" storage
+# for an object store); docs/deployment.md.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+# Django serves /media/ itself unless a proxy in front does (nginx: docs/deployment.md).
+KLIMA_SERVE_MEDIA = env_bool("KLIMA_SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -363,6 +370,8 @@ KLIMA = {
     "PRESENCE_GRACE_SECONDS": env_int("KLIMA_PRESENCE_GRACE_SECONDS", 5),
     "PRESENCE_LARGE_ROOM": env_int("KLIMA_PRESENCE_LARGE_ROOM", 100),
     "TYPING_THROTTLE_SECONDS": env_int("KLIMA_TYPING_THROTTLE_SECONDS", 3),
+    # Uploaded pictures (common/images.py): at most this many bytes as sent.
+    "IMAGE_MAX_BYTES": env_int("KLIMA_IMAGE_MAX_BYTES", 5_000_000),
 }
 # Where this server is reached from outside: the links in mails (the Mach-Mit-Memo, sent
 # by a command that has no request to take the host from).

@@ -1,9 +1,10 @@
 """Root URLs: the web pages, the REST API under /api/, the admin and health checks."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from collab import health
+from collab import health, media
 from common.api_errors import not_found_view
 
 handler404 = not_found_view
@@ -19,3 +20,5 @@ urlpatterns = [
     path("feeds/", include("memo.urls")),
     path("", include("frontend.urls")),
 ]
+if settings.KLIMA_SERVE_MEDIA:
+    urlpatterns.insert(0, path("media/<path:path>", media.media, name="media"))

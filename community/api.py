@@ -6,20 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import current_user
+from common.errors import DomainError
+from common.images import max_bytes
 from common.serializers import SlugReferenceField, StrictBooleanField, TextField
 from community import selectors, services
 from community.filters import LifehackFilter, NeedFilter, NewsFilter, OfferFilter
 from community.models import Lifehack, Need, News, Offer, OfferKind
 from community.rendering import lifehack_data, need_data, news_data, offer_data
-from community.services import LIFEHACK_MAX, TEASER_MAX, TEXT_MAX, TITLE_MAX
+from community.services import IMAGE_ALT_MAX, LIFEHACK_MAX, TEASER_MAX, TEXT_MAX, TITLE_MAX
 from initiatives.models import Category, District
 from initiatives.selectors import access_initiative
 
@@ -33,7 +37,8 @@ class NewsOut(serializers.Serializer):
     teaser = serializers.CharField()
     body = serializers.CharField()
     body_html = serializers.CharField()
-    image = serializers.CharField(allow_null=True)
+    image = serializers.CharField(allow_null=True, help_text="the picture's URL, or null")
+    image_alt = serializers.CharField(help_text="what the picture shows; empty: decorative")
     author = serializers.DictField(allow_null=True)
     created_at = serializers.DateTimeField()
 
@@ -322,3 +327,50 @@ class LifehackAdoptView(APIView):
     def delete(self, request: Request, item_id: int) -> Response:
         count = services.lifehack_unadopt(user=current_user(request), lifehack_id=item_id)
         return Response({"adoptions": count, "adopted": False})
+
+
+class NewsPictureIn(serializers.Serializer):
+    image = serializers.FileField(help_text="JPEG, PNG or WebP, at most 5 MB and 40 megapixels")
+    alt = TextField(
+        max_length=IMAGE_ALT_MAX,
+        required=False,
+        allow_blank=True,
+        help_text="what the picture shows, for people who cannot see it",
+    )
+
+
+class NewsPictureView(APIView):
+    """A news item's picture: POST (multipart/form-data) puts one on or replaces it,
+    DELETE takes it away. For its author, its initiative's leads and the site
+    moderators. The server stores the picture drawn anew (common/images.py)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": NewsPictureIn}, responses={200: NewsOut})
+    def post(self, request: Request, item_id: int) -> Response:
+        user = current_user(request)
+        services.news_for_picture(user=user, news_id=item_id)  # refusals before the upload
+        if int(request.META.get("CONTENT_LENGTH") or 0) > max_bytes() + UPLOAD_OVERHEAD:
+            raise DomainError(
+                "invalid",
+                _("Das Bild ist zu groß (höchstens %(n)d MB).") % {"n": max_bytes() // 1_000_000},
+            )
+        data = self.validated(request)
+        news = services.news_picture_set(
+            user=user, news_id=item_id, image=data["image"], alt=data.get("alt", "")
+        )
+        return Response(news_data(news))
+
+    @extend_schema(responses={200: NewsOut})
+    def delete(self, request: Request, item_id: int) -> Response:
+        news = services.news_picture_remove(user=current_user(request), news_id=item_id)
+        return Response(news_data(news))
+
+    def validated(self, request: Request) -> dict[str, Any]:
+        serializer = NewsPictureIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+UPLOAD_OVERHEAD = 64 * 1024  # multipart boundaries and the description

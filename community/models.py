@@ -54,7 +54,9 @@ class News(HideableContent):
     teaser = models.CharField(_("Kurz gesagt"), max_length=300)
     body = models.TextField(_("Text (Markdown)"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
+    # Drawn anew on upload (common/images.py); the file goes when the row goes.
     image = models.FileField(_("Bild"), upload_to="news/%Y/%m/", blank=True)
+    image_alt = models.CharField(_("Bildbeschreibung"), max_length=200, blank=True)
     author = _author()
     created_at = models.DateTimeField(_("veröffentlicht am"), auto_now_add=True, db_index=True)
 

@@ -40,8 +40,8 @@ def can_post_need(user: AnyUser, initiative: Initiative) -> bool:
 
 
 def can_remove(user: AnyUser, item: Any) -> bool:
-    """The author, or who looks after the place it was posted in (leads of its
-    initiative, the site moderators)."""
+    """Who takes it down, or changes a news item's picture: the author, or who looks
+    after the place it was posted in (leads of its initiative, the site moderators)."""
     if not is_member(user):
         return False
     if item.author_id == user.pk:

@@ -31,6 +31,7 @@ def news_data(news: News) -> dict[str, Any]:
         "body": news.body,
         "body_html": news.body_html,
         "image": news.image.url if news.image else None,
+        "image_alt": news.image_alt,
         "author": _author(news),
         "created_at": iso(news.created_at),
     }

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError, forbidden, not_found
+from common.images import clean_image
 from common.markup import render_markdown
 from common.validation import clean_id, clean_text
 from community import permissions
@@ -24,6 +25,7 @@ from initiatives.models import Category, District, Initiative
 
 TITLE_MAX = 120
 TEASER_MAX = 300
+IMAGE_ALT_MAX = 200
 TEXT_MAX = 20_000
 LIFEHACK_MAX = 2_000
 OFFER_DAYS_MAX = 366
@@ -48,22 +50,84 @@ def _signed_in(user: User) -> None:
 
 @transaction.atomic
 def news_create(
-    *, user: User, title: Any, teaser: Any, body: Any = "", initiative: Initiative | None = None
+    *,
+    user: User,
+    title: Any,
+    teaser: Any,
+    body: Any = "",
+    initiative: Initiative | None = None,
+    image: Any = None,
+    image_alt: Any = "",
 ) -> News:
-    """News of an initiative (its leads) or city-wide (the site moderators)."""
+    """News of an initiative (its leads) or city-wide (the site moderators), with a
+    picture if one is given (an upload; common/images.py checks and redraws it)."""
     if not permissions.can_post_news(user, initiative):
         raise forbidden(
             _("Neuigkeiten schreibt die Leitung der Initiative; stadtweite die Moderation.")
         )
     body = clean_text(body, field="body", maximum=TEXT_MAX, required=False)
-    return News.objects.create(
+    picture = clean_image(image) if image is not None else None
+    news = News.objects.create(
         initiative=initiative,
         title=clean_text(title, field="title", maximum=TITLE_MAX),
         teaser=clean_text(teaser, field="teaser", maximum=TEASER_MAX),
         body=body,
         body_html=render_markdown(body),
+        image_alt=clean_text(image_alt, field="alt", maximum=IMAGE_ALT_MAX, required=False),
         author=user,
     )
+    if picture is not None:  # last: nothing after it can undo the row and leave the file
+        news.image.save(str(picture.name), picture, save=True)
+    return news
+
+
+@transaction.atomic
+def news_picture_set(*, user: User, news_id: Any, image: Any, alt: Any = "") -> News:
+    """Put a picture on a news item (or another in its place), with its description."""
+    news = news_for_picture(user=user, news_id=news_id, lock=True)
+    picture = clean_image(image)
+    old = news.image.name
+    news.image.save(str(picture.name), picture, save=False)
+    news.image_alt = clean_text(alt, field="alt", maximum=IMAGE_ALT_MAX, required=False)
+    news.save(update_fields=["image", "image_alt"])
+    _delete_file_after_commit(news, old)
+    return news
+
+
+@transaction.atomic
+def news_picture_remove(*, user: User, news_id: Any) -> News:
+    """Take a news item's picture away (no picture: nothing changes)."""
+    news = news_for_picture(user=user, news_id=news_id, lock=True)
+    old = news.image.name
+    news.image = None
+    news.image_alt = ""
+    news.save(update_fields=["image", "image_alt"])
+    _delete_file_after_commit(news, old)
+    return news
+
+
+def news_for_picture(*, user: User, news_id: Any, lock: bool = False) -> News:
+    """The news item whose picture `user` may change (`not_found`, `forbidden`); the REST
+    view asks first, so that a refusal comes before an upload is read. `lock`: inside
+    `transaction.atomic()`, the row locked."""
+    rows = News.objects.select_for_update(of=("self",)) if lock else News.objects.all()
+    news = rows.filter(pk=clean_id(news_id, field="id"), hidden_at__isnull=True).first()
+    if news is None:
+        raise not_found()
+    if not permissions.can_remove(user, news):
+        raise forbidden(_("Das Bild ändert, wer die Neuigkeit geschrieben hat, oder die Leitung."))
+    return news
+
+
+def _delete_file_after_commit(news: News, name: str | None) -> None:
+    if name:
+        storage = news.image.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def forget_picture(sender: Any, instance: News, **kwargs: Any) -> None:
+    """post_delete of News: its picture file goes too (whatever deleted the row)."""
+    _delete_file_after_commit(instance, instance.image.name)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from community import api
 urlpatterns = [
     path("news/", api.NewsListView.as_view(), name="news-list"),
     path("news/<id:item_id>/", api.NewsDetailView.as_view(), name="news-detail"),
+    path("news/<id:item_id>/image/", api.NewsPictureView.as_view(), name="news-image"),
     path("lifehacks/", api.LifehackListView.as_view(), name="lifehack-list"),
     path("lifehacks/<id:item_id>/", api.LifehackDetailView.as_view(), name="lifehack-detail"),
     path("lifehacks/<id:item_id>/adopt/", api.LifehackAdoptView.as_view(), name="lifehack-adopt"),

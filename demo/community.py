@@ -14,6 +14,7 @@ from accounts.models import Profile
 from community import services
 from community.models import Lifehack, Need, News, Offer
 from demo import data as demo_data
+from demo import pictures
 from initiatives.models import Category, District, Initiative
 
 
@@ -62,6 +63,8 @@ def _news(people: dict[str, User]) -> None:
             title=spec["title"],
             teaser=spec["teaser"],
             body=spec["body"],
+            image=pictures.market_stall() if spec.get("picture") else None,
+            image_alt=spec.get("picture", ""),
         )
 
 

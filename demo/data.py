@@ -257,6 +257,7 @@ NEWS: list[dict[str, Any]] = [
         "teaser": "Beim letzten Aktionstag haben 40 Leute geschnippelt und 300 Portionen verteilt.",
         "body": "Danke an alle Helferinnen und Helfer! Der nächste **Aktionstag** ist schon "
         "geplant: trag dich für eine Schicht ein.",
+        "picture": "Ein Marktstand mit Kisten voller Gemüse unter einem Sonnendach",
     },
     {
         "initiative": "Repair-Café Stuttgart-West",

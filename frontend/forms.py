@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
 from accounts.services import user_sign_in
+from common import images
 from common.errors import DomainError
 from community.models import OfferKind
 from initiatives.models import Category, District, Initiative, Membership
@@ -123,11 +124,11 @@ class ReportForm(forms.Form):
         label=_("Was stimmt nicht?"), choices=Report.Reason.choices, widget=forms.RadioSelect
     )
     text = forms.CharField(
-        label=_("Möchtest du etwas dazu sagen? (freiwillig)"),
+        label=_("Möchtest du etwas dazu sagen?"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=REPORT_TEXT_MAX,
         required=False,
-        help_text=_("Nur die Moderation liest das."),
+        help_text=_("Freiwillig. Nur die Moderation liest das."),
     )
 
 
@@ -177,6 +178,29 @@ class NewsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=MARKDOWN_HELP,
     )
+    image = forms.FileField(
+        label=_("Bild (freiwillig)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": images.ACCEPT}),
+        help_text=_("Ein Foto als JPEG, PNG oder WebP, höchstens 5 MB."),
+    )
+    image_alt = forms.CharField(
+        label=_("Was ist auf dem Bild zu sehen?"),
+        required=False,
+        max_length=200,
+        help_text=_("Für Menschen, die das Bild nicht sehen können."),
+    )
+
+    def clean_image(self) -> Any:
+        """The picture's refusal beside its field (the service checks it again)."""
+        upload = self.cleaned_data.get("image")
+        if upload:
+            try:
+                images.clean_image(upload)
+            except DomainError as error:
+                raise ValidationError(error.detail) from None
+            upload.seek(0)
+        return upload or None
 
 
 class LifehackForm(forms.Form):

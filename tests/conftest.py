@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from channels.layers import channel_layers
+from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
@@ -42,6 +43,13 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 def _fast_password_hashing(settings: Any) -> None:
     # The production hasher costs ~0.5 s per hash; tests only need hashing to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _uploads_elsewhere(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Pictures that tests upload (and seed_demo draws) go to a folder of the run's own,
+    # set before any storage is made; never into the checkout's media/.
+    django_settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture(autouse=True)

@@ -220,7 +220,7 @@ def news_create(request: HttpRequest) -> HttpResponse:
         )
     return _post_page(
         request,
-        NewsForm(request.POST or None),
+        NewsForm(request.POST or None, request.FILES or None),
         lambda data: services.news_create(user=user, initiative=initiative, **data),
         heading=_("Neuigkeit schreiben"),
         lead=initiative.title if initiative else _("Stadtweit, für alle sichtbar."),

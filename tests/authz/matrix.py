@@ -465,6 +465,15 @@ REST: list[Row] = [
     Row("news-list", "POST", lambda w: "/api/news/", LEAD_OR_MODERATOR_201, _news_body),
     Row("news-detail", "GET", lambda w: f"/api/news/{w.news.pk}/", PUBLIC),
     Row("news-detail", "DELETE", lambda w: f"/api/news/{w.news.pk}/", LEAD_OR_MODERATOR_204),
+    # A picture is multipart: who may change it gets past the rules to 415 for JSON.
+    Row(
+        "news-image",
+        "POST",
+        lambda w: f"/api/news/{w.news.pk}/image/",
+        api(401, 403, 403, 415, 403, 415, 403, 403),
+        lambda w, r: {},
+    ),
+    Row("news-image", "DELETE", lambda w: f"/api/news/{w.news.pk}/image/", LEAD_OR_MODERATOR),
     Row("lifehack-list", "GET", lambda w: "/api/lifehacks/", PUBLIC),
     Row("lifehack-list", "POST", lambda w: "/api/lifehacks/", same(201, anonymous=401), _tip_body),
     Row("lifehack-detail", "GET", lambda w: f"/api/lifehacks/{w.lifehack.pk}/", PUBLIC),
@@ -724,6 +733,7 @@ PAGES: list[Row] = [
         page(302, 403, 403, 200, 200, 200, 403, 403),
     ),
     Row("moderation-guide", "GET", lambda w: "/moderation/leitfaden/", PUBLIC_PAGE),
+    Row("media", "GET", lambda w: "/media/news/keines.jpg", NOT_FOUND_PAGE),
     Row(
         "moderation-content-page",
         "GET",

@@ -70,6 +70,7 @@ FUNCTION_VIEW_METHODS = {
     "moderation-organisations-page": {"GET", "POST"},
     "moderation-content-page": {"GET", "POST"},
     "report-content": {"GET", "POST"},
+    "media": {"GET"},
     "memo-archive": {"GET"},
     "memo-issue": {"GET"},
     "memo-unsubscribe": {"GET", "POST"},

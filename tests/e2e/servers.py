@@ -184,6 +184,7 @@ def base_env(tmp: Path) -> dict[str, str]:
         KLIMA_RATE_LIMITS="off",
         KLIMA_LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        DJANGO_MEDIA_ROOT=str(tmp / "media"),  # the demo's pictures, not in the checkout
     )
     return env
 
