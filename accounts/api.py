@@ -66,6 +66,7 @@ class ProfileSerializer(ModelSerializer):
     )
     is_moderator = serializers.SerializerMethodField()
     verified = serializers.SerializerMethodField()
+    unread_notifications = serializers.SerializerMethodField()
 
     class Meta:
         model = Profile
@@ -81,6 +82,7 @@ class ProfileSerializer(ModelSerializer):
             "verification_requested_at",
             "digest_opt_in",
             "is_moderator",
+            "unread_notifications",
         ]
         read_only_fields = ["kind", "verification_requested_at"]
 
@@ -89,6 +91,9 @@ class ProfileSerializer(ModelSerializer):
 
     def get_verified(self, profile: Profile) -> bool:
         return profile.is_verified_organisation
+
+    def get_unread_notifications(self, profile: Profile) -> int:
+        return notifications.notification_unread_count(user=profile.user)
 
 
 class RegisterView(APIView):
@@ -161,11 +166,16 @@ class VerificationRequestView(APIView):
         return Response(ProfileSerializer(profile).data)
 
 
-class NotificationSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "text", "url", "created_at", "read_at"]
-        read_only_fields = fields
+class NotificationSerializer(serializers.Serializer):
+    """For the schema; accounts.notifications.notifications_data renders."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Notification.Kind.choices)
+    text = serializers.CharField(help_text="the sentence, with its quote while readable")
+    quote = serializers.CharField(help_text="the words quoted; empty once no longer readable")
+    url = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
 
 
 class NotificationListView(GenericAPIView):
@@ -177,8 +187,11 @@ class NotificationListView(GenericAPIView):
 
     @extend_schema(responses=NotificationSerializer(many=True))
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(notifications.notification_list(user=current_user(request)))
-        return self.get_paginated_response(NotificationSerializer(page, many=True).data)
+        user = current_user(request)
+        page = self.paginate_queryset(notifications.notification_list(user=user))
+        return self.get_paginated_response(
+            notifications.notifications_data(user=user, items=page or [])
+        )
 
 
 class NotificationReadView(APIView):
@@ -188,7 +201,24 @@ class NotificationReadView(APIView):
 
     @extend_schema(request=None, responses=NotificationSerializer)
     def post(self, request: Request, notification_id: int) -> Response:
+        user = current_user(request)
         notification = notifications.notification_mark_read(
-            user=current_user(request), notification_id=notification_id
+            user=user, notification_id=notification_id
         )
-        return Response(NotificationSerializer(notification).data)
+        [data] = notifications.notifications_data(user=user, items=[notification])
+        return Response(data)
+
+
+class NotificationReadAllView(APIView):
+    """Mark all my notifications read."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="notifications_read_all",
+        request=None,
+        responses=inline_serializer("ReadAll", {"marked": serializers.IntegerField()}),
+    )
+    def post(self, request: Request) -> Response:
+        marked = notifications.notification_mark_all_read(user=current_user(request))
+        return Response({"marked": marked})

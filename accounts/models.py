@@ -72,6 +72,7 @@ class Notification(models.Model):
         WAITLIST = "waitlist", _("Warteliste")
         APPEAL = "appeal", _("Einspruch")
         FOLLOW = "follow", _("Folgen")
+        REMINDER = "reminder", _("Erinnerung")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -79,6 +80,11 @@ class Notification(models.Model):
     kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices)
     text = models.CharField(_("Text"), max_length=500)
     url = models.CharField(_("Link"), max_length=300, blank=True)
+    # What it is about (a message, an event, ...; accounts/notifications.py), and the
+    # words of it that it quotes while the user may still read them.
+    subject_kind = models.CharField(max_length=20, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    quote = models.CharField(_("Zitat"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("erstellt am"), auto_now_add=True)
     read_at = models.DateTimeField(_("gelesen am"), null=True, blank=True)
 

@@ -4,17 +4,24 @@
 commit, sends the `notification` frame (PROTOCOL.md) to every connection of the
 user, subscribed to a room or not. The reads for the REST list live here too,
 beside the one write they mirror.
+
+A notification may be about something (`subject`: a message, an event, a news item)
+and quote it. The apps above register, per subject kind, which of a user's subjects
+that user may still read (`register_subject`); `notifications_data` quotes only
+those: a message since hidden, deleted or in a room the user has left is not quoted
+any more (the sentence stays, the words go).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypedDict
+from collections.abc import Callable, Iterable
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Notification
 from accounts.selectors import user_language
@@ -24,6 +31,17 @@ from common.validation import clean_id
 from realtime import publish
 
 TEXT_MAX = 500
+QUOTE_MAX = 200
+
+# subject kind -> (user, ids) -> the ids among them that the user may read now
+Readable = Callable[[User, list[int]], set[int]]
+_subjects: dict[str, Readable] = {}
+
+
+def register_subject(kind: str, readable: Readable) -> None:
+    """An app says which of its things (`kind`: "message", "event", ...) a user may
+    read, for the quotes of that user's notifications about them."""
+    _subjects[kind] = readable
 
 
 class NotificationFrame(TypedDict):
@@ -31,31 +49,83 @@ class NotificationFrame(TypedDict):
     id: int
     kind: str
     text: str
+    quote: str
     url: str
     created_at: str | None
 
 
-def notification_frame(notification: Notification) -> NotificationFrame:
+def with_quote(text: str, quote: str) -> str:
+    """The sentence and the words it quotes, as one text (in the active language)."""
+    return _("%(text)s: „%(quote)s“") % {"text": text, "quote": quote} if quote else text
+
+
+def notification_frame(notification: Notification, *, quote: bool = True) -> NotificationFrame:
+    shown = notification.quote if quote else ""
     return {
         "type": "notification",
         "id": notification.pk,
         "kind": notification.kind,
-        "text": notification.text,
+        "text": with_quote(notification.text, shown),
+        "quote": shown,
         "url": notification.url,
         "created_at": iso(notification.created_at),
     }
 
 
-def notification_create(*, user: User, kind: str, text: str, url: str = "") -> Notification:
+def notifications_data(*, user: User, items: Iterable[Notification]) -> list[dict[str, Any]]:
+    """The REST list's (and the page's) notifications: quoting only what `user` may
+    still read, asked once per subject kind."""
+    items = list(items)
+    wanted: dict[str, list[int]] = {}
+    for item in items:
+        if item.quote and item.subject_kind and item.subject_id is not None:
+            wanted.setdefault(item.subject_kind, []).append(item.subject_id)
+    readable = {
+        kind: (_subjects[kind](user, ids) if kind in _subjects else set())
+        for kind, ids in wanted.items()
+    }
+    rows = []
+    for item in items:
+        row: dict[str, Any] = dict(
+            notification_frame(
+                item, quote=item.subject_id in readable.get(item.subject_kind, set())
+            )
+        )
+        del row["type"]
+        rows.append({**row, "read_at": iso(item.read_at)})
+    return rows
+
+
+def notification_create(
+    *,
+    user: User,
+    kind: str,
+    text: str,
+    url: str = "",
+    subject: tuple[str, int] | None = None,
+    quote: str = "",
+) -> Notification:
     """Store a notification for `user` and send it to their open connections after commit.
 
-    `text` is a finished sentence in the user's language (the caller translates).
+    `text` is a finished sentence in the user's language (the caller translates);
+    `quote`, the words of `subject` it quotes (shortened here).
     """
     if kind not in Notification.Kind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
     if len(text) > TEXT_MAX:
         text = text[: TEXT_MAX - 1] + "…"
-    notification = Notification.objects.create(user=user, kind=kind, text=text, url=url)
+    quote = " ".join(quote.split())
+    if len(quote) > QUOTE_MAX:
+        quote = quote[: QUOTE_MAX - 1] + "…"
+    notification = Notification.objects.create(
+        user=user,
+        kind=kind,
+        text=text,
+        url=url,
+        subject_kind=subject[0] if subject else "",
+        subject_id=subject[1] if subject else None,
+        quote=quote,
+    )
     publish.user_frame_on_commit(
         user_id=user.pk,
         frame=dict(notification_frame(notification)),
@@ -97,8 +167,18 @@ def notification_mark_all_read(*, user: User) -> int:
     )
 
 
-def notify(*, user: User, kind: str, text: Callable[[], str], url: str = "") -> Notification:
+def notify(
+    *,
+    user: User,
+    kind: str,
+    text: Callable[[], str],
+    url: str = "",
+    subject: tuple[str, int] | None = None,
+    quote: str = "",
+) -> Notification:
     """Notify `user` in their own language: `text` is called with it active, so that
     neither the actor's language nor the server's default leaks into it."""
     with translation.override(user_language(user) or settings.LANGUAGE_CODE):
-        return notification_create(user=user, kind=kind, text=text(), url=url)
+        return notification_create(
+            user=user, kind=kind, text=text(), url=url, subject=subject, quote=quote
+        )

@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("notifications/", api.NotificationListView.as_view(), name="notification-list"),
     path(
+        "notifications/read/",
+        api.NotificationReadAllView.as_view(),
+        name="notification-read-all",
+    ),
+    path(
         "notifications/<id:notification_id>/read/",
         api.NotificationReadView.as_view(),
         name="notification-read",

@@ -370,6 +370,8 @@ KLIMA = {
     "PRESENCE_GRACE_SECONDS": env_int("KLIMA_PRESENCE_GRACE_SECONDS", 5),
     "PRESENCE_LARGE_ROOM": env_int("KLIMA_PRESENCE_LARGE_ROOM", 100),
     "TYPING_THROTTLE_SECONDS": env_int("KLIMA_TYPING_THROTTLE_SECONDS", 3),
+    # `@alle` tells an initiative room's members only up to this many (docs/notifications.md).
+    "MENTION_ALL_MAX": env_int("KLIMA_MENTION_ALL_MAX", 50),
     # Uploaded pictures (common/images.py): at most this many bytes as sent.
     "IMAGE_MAX_BYTES": env_int("KLIMA_IMAGE_MAX_BYTES", 5_000_000),
 }

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 ALLOWED_TAGS = frozenset(
     {"p", "br", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a"}
@@ -48,7 +52,84 @@ def _renderer() -> MarkdownIt:
     md.disable(["heading", "lheading", "image", "hr"])
     md.add_render_rule("s_open", lambda *args: "<del>")
     md.add_render_rule("s_close", lambda *args: "</del>")
+    md.core.ruler.push("mentions", _link_mentions)  # after text_join: whole text runs
     return md
+
+
+# `@name` after a space, a line start or an opening bracket; a name as Django's user
+# names are (letters, digits, _ . + -), without a full stop at its end ("@jonas.").
+MENTION = re.compile(r"(?<![\w@.+\-])@([\w.+\-]{1,150})")
+EVERYONE = frozenset({"alle", "all"})
+
+
+@dataclass
+class Mentions:
+    """What a text mentions, found while rendering it (so never inside code or a link):
+    the user names linked, and whether it says `@alle` / `@all`."""
+
+    users: set[str] = field(default_factory=set)
+    everyone: bool = False
+
+
+def mention_candidates(source: str) -> set[str]:
+    """The names after an `@` (lower case): what to look up before rendering."""
+    if "@" not in source:
+        return set()
+    return {m.group(1).rstrip(".").lower() for m in MENTION.finditer(source)}
+
+
+def render_with_mentions(
+    source: str, *, known: Mapping[str, str], link: Callable[[str], str]
+) -> tuple[str, Mentions]:
+    """`render_markdown`, with `@name` of a known user (lower case -> user name) turned
+    into a link to `link(username)`; returns the HTML and what it mentions."""
+    found = Mentions()
+    html = _renderer().render(source, {"mentions": (known, link, found)})
+    return sanitize_html(html), found
+
+
+def _link_mentions(state: StateCore) -> None:
+    if "mentions" not in state.env:
+        return
+    known, link, found = state.env["mentions"]
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            token.children = _with_mention_links(token.children, known, link, found)
+
+
+def _with_mention_links(
+    children: list[Token], known: Mapping[str, str], link: Callable[[str], str], found: Mentions
+) -> list[Token]:
+    result: list[Token] = []
+    in_link = 0
+    for child in children:
+        in_link += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+        if child.type != "text" or in_link or "@" not in child.content:
+            result.append(child)
+            continue
+        text, start = child.content, 0
+        for match in MENTION.finditer(text):
+            name = match.group(1).rstrip(".")
+            if name.lower() in EVERYONE:
+                found.everyone = True
+                continue
+            username = known.get(name.lower())
+            if username is None:
+                continue
+            result.append(_text(text[start : match.start()]))
+            opening = Token("link_open", "a", 1)
+            opening.attrs = {"href": link(username)}
+            result += [opening, _text("@" + name), Token("link_close", "a", -1)]
+            start = match.start() + 1 + len(name)
+            found.users.add(username)
+        result.append(_text(text[start:]))
+    return [token for token in result if token.type != "text" or token.content]
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
 
 
 @lru_cache(maxsize=1)

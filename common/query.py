@@ -37,6 +37,22 @@ def int_param(
         raise ValidationError({name: [error.detail]}) from None
 
 
+def text_param(request: Request, name: str, *, maximum: int) -> str:
+    """A text, trimmed ("" where not given): at most `maximum` characters, no NUL (which
+    PostgreSQL cannot compare)."""
+    raw = request.query_params.get(name, "")
+    if len(raw) > maximum or "\x00" in raw:
+        raise ValidationError(
+            {
+                name: [
+                    _("`%(field)s` muss ein Text mit höchstens %(n)d Zeichen sein.")
+                    % {"field": name, "n": maximum}
+                ]
+            }
+        )
+    return raw.strip()
+
+
 def bool_param(request: Request, name: str) -> bool | None:
     raw = request.query_params.get(name)
     if raw is None:

@@ -145,6 +145,11 @@ def int_query(
     return OpenApiParameter(name, schema, description=description)
 
 
+def text_query(name: str, description: str, *, maximum: int) -> OpenApiParameter:
+    schema = {"type": "string", "maxLength": maximum, "pattern": NO_NUL}
+    return OpenApiParameter(name, schema, description=description)
+
+
 def bool_query(name: str, description: str) -> OpenApiParameter:
     schema = {"type": "string", "enum": [*TRUE, *FALSE]}
     return OpenApiParameter(name, schema, description=description)

@@ -9,8 +9,15 @@ from pathlib import Path
 STATIC = Path(__file__).resolve().parent / "static"
 
 EVERY_PAGE = ["frontend/site.css", "frontend/js/menu.js"]
+# Every page but a room's also loads frontend/pages.css (cards, filters, community).
 SIGNED_IN = ["frontend/js/site.js", "frontend/js/live.js", "frontend/js/util.js"]
-ROOM_PAGE = [*EVERY_PAGE, *SIGNED_IN, "frontend/room.css", "frontend/js/room.js"]
+ROOM_PAGE = [
+    *EVERY_PAGE,
+    *SIGNED_IN,
+    "frontend/room.css",
+    "frontend/js/room.js",
+    "frontend/js/mentions.js",
+]
 ROOM_PAGE_BUDGET_BYTES = 60 * 1024
 
 

@@ -15,6 +15,7 @@ from frontend.views import (
     memo,
     moderation,
     notifications,
+    people,
     rooms,
 )
 
@@ -30,6 +31,7 @@ urlpatterns = [
         name="email-confirm",
     ),
     path("profil/", accounts.profile, name="profile"),
+    path("personen/<str:username>/", people.person, name="person"),
     path("profil/bestaetigung/", accounts.email_confirmation_resend, name="email-confirm-resend"),
     path("profil/organisation/", accounts.verification_request_page, name="verification-request"),
     path("profil/passwort/", accounts.PasswordChangeView.as_view(), name="password_change"),

@@ -20,9 +20,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.selectors import public_user
 from common.auth import current_user
-from common.query import int_param
-from common.schema import NOT_BLANK, int_query
+from common.query import int_param, text_param
+from common.schema import NOT_BLANK, int_query, text_query
 from common.serializers import StrictBooleanField, StrictIntegerField, TextField, id_field
 from initiatives.selectors import access_initiative
 from presence.services import Snapshot, get_keeper
@@ -269,6 +270,26 @@ class ThreadView(APIView):
 
 async def _presence_snapshot(room_id: int) -> Snapshot:
     return await get_keeper().snapshot(room_id)
+
+
+MENTION_PREFIX_MAX = 30
+
+
+class RoomMentionableView(APIView):
+    """Whom the composer offers after `@`: up to 8 people who may read the room, whose
+    user name or display name starts with `q`."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[text_query("q", "the letters typed after @", maximum=MENTION_PREFIX_MAX)],
+        responses={200: inline_serializer("Mentionable", {"results": serializers.ListField()})},
+    )
+    def get(self, request: Request, room_id: int) -> Response:
+        room = selectors.access_room(user=current_user(request), room_id=room_id)
+        prefix = text_param(request, "q", maximum=MENTION_PREFIX_MAX)
+        people = selectors.mentionable(room=room, prefix=prefix)
+        return Response({"results": [public_user(person) for person in people]})
 
 
 class RoomPresenceView(APIView):

@@ -10,6 +10,7 @@ class RoomsConfig(AppConfig):
         from django.contrib.auth.models import User
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from accounts.notifications import register_subject
         from initiatives import lifecycle
         from initiatives.models import Initiative, Membership
         from realtime import streams
@@ -19,6 +20,10 @@ class RoomsConfig(AppConfig):
 
         # The packages beneath call up into rooms through their slots (rooms/providers.py).
         streams.room_log.plug(RoomLogReader())
+        # Notifications quote a message only while its reader may read it.
+        from rooms.services.mentions import readable_messages
+
+        register_subject("message", readable_messages)
         lifecycle.listener.plug(InitiativeRooms())
         # What can take away the right to post (rooms/grants.py); bans and mutes are
         # connected by moderation, which builds on rooms.

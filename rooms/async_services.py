@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 
+from accounts.notifications import notification_unread_count
 from realtime.db import DatabaseThreads, db_async
 from rooms import permissions, restrictions, selectors, services, watching
 
@@ -27,6 +28,12 @@ reaction_add = db_async(services.reaction_add)
 reaction_remove = db_async(services.reaction_remove)
 read_mark = db_async(services.read_mark)
 may_read_room = db_async(selectors.may_read_room)
+
+
+@db_async
+def unread_notifications(user: User) -> int:
+    """The bell's number in `hello`."""
+    return notification_unread_count(user=user)
 
 
 @db_async

@@ -62,7 +62,10 @@ class ProtocolConsumer(SubscribingConnection):
         await self.hub.join_user(user.pk, self)
         await self.send_frame(
             frames.hello(
-                user=self.public_user, server_time=timezone.now(), protocol=PROTOCOL_VERSION
+                user=self.public_user,
+                server_time=timezone.now(),
+                protocol=PROTOCOL_VERSION,
+                unread_notifications=await async_services.unread_notifications(user),
             )
         )
 
@@ -127,7 +130,13 @@ class ProtocolConsumer(SubscribingConnection):
         )
         message = posted.message
         await self.send_frame(
-            frames.ack(client_id=message.client_id, message=message.pk, seq=posted.seq, ref=ref)
+            frames.ack(
+                client_id=message.client_id,
+                message=message.pk,
+                seq=posted.seq,
+                mentions=posted.mentions.as_frame() if posted.mentions else None,
+                ref=ref,
+            )
         )
 
     async def handle_edit(self, frame: dict[str, Any], ref: Any) -> None:

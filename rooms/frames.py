@@ -71,8 +71,16 @@ def _with_ref(frame: dict[str, Any], ref: Any) -> dict[str, Any]:
     return frame
 
 
-def hello(*, user: PublicUser, server_time: datetime, protocol: int) -> dict[str, Any]:
-    return {"type": "hello", "user": user, "server_time": iso(server_time), "protocol": protocol}
+def hello(
+    *, user: PublicUser, server_time: datetime, protocol: int, unread_notifications: int
+) -> dict[str, Any]:
+    return {
+        "type": "hello",
+        "user": user,
+        "server_time": iso(server_time),
+        "protocol": protocol,
+        "unread_notifications": unread_notifications,
+    }
 
 
 def subscribed(
@@ -118,8 +126,19 @@ def unwatched(*, initiative: int | None, ref: Any = None) -> dict[str, Any]:
     return _with_ref({"type": "unwatched", "initiative": initiative}, ref)
 
 
-def ack(*, client_id: str, message: int, seq: int, ref: Any = None) -> dict[str, Any]:
-    return _with_ref({"type": "ack", "client_id": client_id, "message": message, "seq": seq}, ref)
+def ack(
+    *,
+    client_id: str,
+    message: int,
+    seq: int,
+    mentions: dict[str, Any] | None = None,
+    ref: Any = None,
+) -> dict[str, Any]:
+    """`mentions` only where the message mentions someone (docs/protocol.md, 24)."""
+    frame: dict[str, Any] = {"type": "ack", "client_id": client_id, "message": message, "seq": seq}
+    if mentions is not None:
+        frame["mentions"] = mentions
+    return _with_ref(frame, ref)
 
 
 def error(error: DomainError, *, ref: Any = None) -> dict[str, Any]:

@@ -163,3 +163,19 @@ class ReadState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.room_id} to {self.last_read_seq}"
+
+
+class Mention(models.Model):
+    """A member a message told about (by `@name` or `@alle`): once per message and
+    person, so that an edit which adds a mention notifies only the new one."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user"], name="mention_once_per_message")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.message_id}"

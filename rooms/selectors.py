@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -290,3 +291,38 @@ def you_in(*, user: AnyUser, room: Room) -> dict[str, Any]:
         "muted_until": iso(mute.until) if mute.active else None,
         "can_post": permissions.can_post(user, room) and not mute.active,
     }
+
+
+MENTIONABLE_MAX = 8
+
+
+def mentionable(*, room: Room, prefix: str) -> Sequence[User]:
+    """Whom the composer offers after `@` + `prefix`: people who may read the room (an
+    initiative's members for its rooms, anyone for a city-wide one) whose user name or
+    display name starts with it; the room's own members first, at most 8."""
+    people = User.objects.filter(is_active=True).select_related("profile")
+    if prefix:
+        people = people.filter(
+            Q(username__istartswith=prefix) | Q(profile__display_name__istartswith=prefix)
+        )
+    if room.initiative_id is not None:
+        members = Membership.objects.filter(initiative_id=room.initiative_id).values("user_id")
+        if room.members_only:
+            people = people.filter(pk__in=members)
+        else:  # members first, then others who may read an open room
+            people = people.annotate(
+                is_member=Count("memberships", filter=Q(memberships__initiative=room.initiative_id))
+            ).order_by("-is_member", "username")
+            return [u for u in people[: MENTIONABLE_MAX * 2] if _may_read(u, room)][
+                :MENTIONABLE_MAX
+            ]
+    return [u for u in people.order_by("username")[: MENTIONABLE_MAX * 2] if _may_read(u, room)][
+        :MENTIONABLE_MAX
+    ]
+
+
+def _may_read(user: User, room: Room) -> bool:
+    return (
+        permissions.can_read_room(user, room)
+        and not restrictions.get().ban_state(user, room).active
+    )

@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("rooms/<id:room_id>/presence/", api.RoomPresenceView.as_view(), name="room-presence"),
     path(
+        "rooms/<id:room_id>/mentionable/",
+        api.RoomMentionableView.as_view(),
+        name="room-mentionable",
+    ),
+    path(
         "initiatives/<slug:slug>/rooms/",
         api.InitiativeRoomsView.as_view(),
         name="initiative-rooms",

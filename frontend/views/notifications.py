@@ -18,9 +18,14 @@ PAGE_SIZE = 30
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    items = notifications.notification_list(user=signed_in(request))
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "frontend/notifications.html", {"page": page})
+    user = signed_in(request)
+    page = Paginator(notifications.notification_list(user=user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    # The sentence as the list shows it: quoting only what the reader may still read.
+    shown = notifications.notifications_data(user=user, items=page.object_list)
+    rows = [(item, data["text"]) for item, data in zip(page.object_list, shown, strict=True)]
+    return render(request, "frontend/notifications.html", {"page": page, "rows": rows})
 
 
 @login_required

@@ -13,22 +13,23 @@ from django.utils.translation import gettext as _
 
 from common import ratelimit
 from common.errors import DomainError, forbidden, not_found
-from common.markup import render_markdown
 from common.validation import clean_optional_id
 from rooms import grants, permissions, selectors
 from rooms.models import Message, Revision, Room, RoomEvent
 from rooms.restrictions import ensure_not_muted
-from rooms.services import events
+from rooms.services import events, mentions
 from rooms.services.validation import clean_body, clean_client_id
 
 
 @dataclass(frozen=True)
 class Posted:
-    """The stored message and its `message.created` seq (what `ack` reports)."""
+    """The stored message and its `message.created` seq (what `ack` reports), and for a
+    new message with mentions, whom they reached (`ack.mentions`)."""
 
     message: Message
     seq: int
     created: bool
+    mentions: mentions.MentionReport | None = None
 
 
 def _ensure_may_write(user: User, room: Room) -> None:
@@ -103,7 +104,7 @@ def message_post(
         room = selectors.access_room(user=user, room_id=room_id)
     try:
         body = clean_body(body)
-        html = render_markdown(body)
+        rendered = mentions.render_body(body)
         # The checks only read: what writes (and locks the room's row) is one step at
         # the end, atomic by itself (events.log_new_message).
         if not granted:  # the full check, then a grant that remembers it
@@ -112,7 +113,7 @@ def message_post(
                 grants.remember(user.pk, room, made_under)
         root = _ensure_may_post_here(user, room, thread_id)
         message = Message(
-            room=room, author=user, thread=root, body=body, html=html, client_id=client_id
+            room=room, author=user, thread=root, body=body, html=rendered.html, client_id=client_id
         )
         seq = events.log_new_message(message=message)
     except (IntegrityError, DomainError):
@@ -124,7 +125,8 @@ def message_post(
         if existing is None:
             raise
         return existing
-    return Posted(message=message, seq=seq, created=True)
+    report = mentions.tell_about_post(message=message, rendered=rendered, root=root)
+    return Posted(message=message, seq=seq, created=True, mentions=report)
 
 
 def _already_posted(user: User, client_id: str) -> Posted | None:
@@ -156,11 +158,13 @@ def message_edit(*, user: User, room_id: Any, message_id: Any, body: Any) -> Mes
         if body == message.body:
             return message
         Revision.objects.create(message=message, body=message.body)
+        rendered = mentions.render_body(body)
         message.body = body
-        message.html = render_markdown(body)
+        message.html = rendered.html
         message.edited_at = timezone.now()
         message.save(update_fields=["body", "html", "edited_at"])
         events.message_event(message=message, kind=RoomEvent.Kind.MESSAGE_EDITED)
+        mentions.tell_about_edit(message=message, rendered=rendered)
     return message
 
 

@@ -53,6 +53,7 @@ def test_register_creates_user_with_profile_and_returns_it(api_client: APIClient
         "verification_requested_at": None,
         "digest_opt_in": False,
         "is_moderator": False,
+        "unread_notifications": 0,
     }
     assert "password" not in response.json()
 

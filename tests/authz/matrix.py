@@ -162,6 +162,7 @@ REST: list[Row] = [
         "api-me", "PATCH", lambda w: "/api/auth/me/", SIGNED_IN, lambda w, r: {"display_name": "X"}
     ),
     Row("notification-list", "GET", lambda w: "/api/notifications/", SIGNED_IN),
+    Row("notification-read-all", "POST", lambda w: "/api/notifications/read/", SIGNED_IN),
     Row(
         "notification-read",
         "POST",
@@ -193,6 +194,7 @@ REST: list[Row] = [
         READ_ROOM,
     ),
     Row("room-presence", "GET", lambda w: f"/api/rooms/{w.room.pk}/presence/", READ_ROOM),
+    Row("room-mentionable", "GET", lambda w: f"/api/rooms/{w.room.pk}/mentionable/", READ_ROOM),
     Row("initiative-rooms", "GET", lambda w: f"/api/initiatives/{_slug(w)}/rooms/", SIGNED_IN),
     Row(
         "initiative-rooms",
@@ -733,6 +735,8 @@ PAGES: list[Row] = [
         page(302, 403, 403, 200, 200, 200, 403, 403),
     ),
     Row("moderation-guide", "GET", lambda w: "/moderation/leitfaden/", PUBLIC_PAGE),
+    # Where a mention links: for people signed in, as the rooms are.
+    Row("person", "GET", lambda w: f"/personen/{w.lifehack.author.username}/", OWN_PAGE),
     Row("media", "GET", lambda w: "/media/news/keines.jpg", NOT_FOUND_PAGE),
     Row(
         "moderation-content-page",

@@ -71,6 +71,7 @@ FUNCTION_VIEW_METHODS = {
     "moderation-content-page": {"GET", "POST"},
     "report-content": {"GET", "POST"},
     "media": {"GET"},
+    "person": {"GET"},
     "memo-archive": {"GET"},
     "memo-issue": {"GET"},
     "memo-unsubscribe": {"GET", "POST"},

@@ -165,7 +165,7 @@ async def test_a_valid_token_without_origin_gets_hello_first() -> None:
 
     hello = await assert_hello_for(user, [await token_header(user)])
 
-    assert set(hello) == {"type", "user", "server_time", "protocol"}
+    assert set(hello) == {"type", "user", "server_time", "protocol", "unread_notifications"}
     assert hello["user"] == {"id": user.pk, "username": "lena", "display_name": "Lena Hoffmann"}
     server_time = datetime.fromisoformat(hello["server_time"].replace("Z", "+00:00"))
     assert server_time.tzinfo is not None

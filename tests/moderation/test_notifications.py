@@ -31,7 +31,15 @@ def test_the_list_shows_unread_first_then_newest(api_as: ApiAs, member: User, au
     assert body["count"] == 3
     assert [n["id"] for n in body["results"]] == [new.pk, old.pk, read.pk]
     assert body["results"][2]["read_at"] is not None
-    assert set(body["results"][0]) == {"id", "kind", "text", "url", "created_at", "read_at"}
+    assert set(body["results"][0]) == {
+        "id",
+        "kind",
+        "text",
+        "quote",
+        "url",
+        "created_at",
+        "read_at",
+    }
 
 
 @pytest.mark.django_db
@@ -90,6 +98,7 @@ async def test_a_notification_reaches_every_connection_of_the_user(
             "id": created.pk,
             "kind": "moderation",
             "text": "Hallo",
+            "quote": "",
             "url": "/raeume/1/",
             "created_at": created.created_at.isoformat().replace("+00:00", "Z"),
         }

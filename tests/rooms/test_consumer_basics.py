@@ -29,7 +29,7 @@ async def test_hello_is_the_first_frame_with_user_time_and_protocol(
     client = await connect(lead)
 
     hello = client.hello
-    assert set(hello) == {"type", "user", "server_time", "protocol"}
+    assert set(hello) == {"type", "user", "server_time", "protocol", "unread_notifications"}
     assert hello["type"] == "hello"
     assert hello["protocol"] == 1
     assert hello["user"] == {"id": lead.pk, "username": "lena", "display_name": "Lena"}

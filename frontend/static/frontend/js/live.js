@@ -117,6 +117,7 @@ class Live extends EventTarget {
         for (const roomId of this.rooms.keys()) this.subscribe(roomId);
         for (const initiative of this.watched) this.sendFrame({ type: "watch", initiative });
         this.flushOutbox();
+        this.emit("hello", frame);
         break;
       case "subscribed":
         if (room) this.subscribed(frame, room);

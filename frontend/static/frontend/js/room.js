@@ -5,6 +5,7 @@
 // Message text is always the server's sanitized `html`; `body` is only ever text.
 import { live } from "./live.js";
 import { _, ngettext, api, el, fill, formatDateTime, formatTime } from "./util.js";
+import { completeMentions, mentionHint } from "./mentions.js";
 
 const state = JSON.parse(document.getElementById("room-state").textContent);
 const ROOM = state.room.id;
@@ -365,6 +366,8 @@ ui.composer.addEventListener("submit", (event) => {
   if (ui.send.disabled) return;
   if (send(ui.input.value, null)) { ui.input.value = ""; autosize(ui.input); showRoomState(); }
 });
+completeMentions(ui.input, ROOM);
+completeMentions(ui.threadInput, ROOM);
 ui.input.addEventListener("keydown", (event) => composerKeys(event, () => ui.composer.requestSubmit()));
 ui.input.addEventListener("input", () => { autosize(ui.input); sendTyping(null); });
 ui.threadComposer.addEventListener("submit", (event) => {
@@ -596,6 +599,8 @@ connection.addEventListener("state", (event) => {
 connection.addEventListener("ack", (event) => {
   const node = document.querySelector(`.msg--pending[data-client="${CSS.escape(event.detail.client_id)}"]`);
   if (node) node.querySelector(".msg__status").textContent = _("gesendet");
+  const hint = mentionHint(event.detail.mentions);
+  if (hint) showHint(hint, true);
 });
 connection.addEventListener("error", (event) => {
   const error = event.detail;

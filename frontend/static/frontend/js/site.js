@@ -3,15 +3,21 @@
 import { live } from "./live.js";
 import { _, ngettext, el, fill, formatDateTime } from "./util.js";
 
-const badge = document.querySelector("[data-notification-count]");
+// The bell's badge, and its copy on the phone's "Menü" button (the bell is inside the menu).
+const badges = document.querySelectorAll("[data-notification-count]");
+const badge = badges[0];
 const label = document.querySelector("[data-notification-label]");
 
 function showCount(count) {
-  if (!badge) return;
-  badge.textContent = String(count);
-  badge.hidden = count === 0;
+  for (const b of badges) {
+    b.textContent = String(count);
+    b.hidden = count === 0;
+  }
   if (label) label.textContent = fill(ngettext("%s ungelesen", "%s ungelesen", count), [count]);
 }
+
+// After every (re)connect: the count as the server has it (read elsewhere meanwhile).
+live().addEventListener("hello", (event) => showCount(event.detail.unread_notifications ?? 0));
 
 live().addEventListener("notification", (event) => {
   const notification = event.detail;
