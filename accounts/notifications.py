@@ -110,22 +110,8 @@ def notification_create(
     `text` is a finished sentence in the user's language (the caller translates);
     `quote`, the words of `subject` it quotes (shortened here).
     """
-    if kind not in Notification.Kind.values:
-        raise ValueError(f"unknown notification kind {kind!r}")
-    if len(text) > TEXT_MAX:
-        text = text[: TEXT_MAX - 1] + "…"
-    quote = " ".join(quote.split())
-    if len(quote) > QUOTE_MAX:
-        quote = quote[: QUOTE_MAX - 1] + "…"
-    notification = Notification.objects.create(
-        user=user,
-        kind=kind,
-        text=text,
-        url=url,
-        subject_kind=subject[0] if subject else "",
-        subject_id=subject[1] if subject else None,
-        quote=quote,
-    )
+    notification = _row(user=user, kind=kind, text=text, url=url, subject=subject, quote=quote)
+    notification.save()
     publish.user_frame_on_commit(
         user_id=user.pk,
         frame=dict(notification_frame(notification)),
@@ -165,6 +151,56 @@ def notification_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def notify_many(
+    *,
+    users: Iterable[User],
+    kind: str,
+    text: Callable[[], str],
+    url: str = "",
+    subject: tuple[str, int] | None = None,
+    quote: str = "",
+) -> int:
+    """`notify` for many people at once (an initiative's followers): one sentence per
+    language, one INSERT for all, a frame to each after commit. Returns how many."""
+    by_language: dict[str, list[User]] = {}
+    for user in users:
+        by_language.setdefault(user_language(user) or settings.LANGUAGE_CODE, []).append(user)
+    rows = []
+    for language, people in by_language.items():
+        with translation.override(language):
+            sentence = text()
+        rows += [
+            _row(user=user, kind=kind, text=sentence, url=url, subject=subject, quote=quote)
+            for user in people
+        ]
+    for notification in Notification.objects.bulk_create(rows):
+        with translation.override(user_language(notification.user) or settings.LANGUAGE_CODE):
+            frame = dict(notification_frame(notification))
+        publish.user_frame_on_commit(user_id=notification.user_id, frame=frame)
+    return len(rows)
+
+
+def _row(
+    *, user: User, kind: str, text: str, url: str, subject: tuple[str, int] | None, quote: str
+) -> Notification:
+    """One notification, not saved yet: its texts shortened to fit."""
+    if kind not in Notification.Kind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    return Notification(
+        user=user,
+        kind=kind,
+        text=_shortened(text, TEXT_MAX),
+        url=url,
+        subject_kind=subject[0] if subject else "",
+        subject_id=subject[1] if subject else None,
+        quote=_shortened(" ".join(quote.split()), QUOTE_MAX),
+    )
+
+
+def _shortened(text: str, maximum: int) -> str:
+    return text if len(text) <= maximum else text[: maximum - 1] + "…"
 
 
 def notify(

@@ -73,6 +73,12 @@ def kind_names() -> list[str]:
     return sorted(_kinds)
 
 
+def visible_among(kind: ContentKind, ids: list[int]) -> set[int]:
+    """Which of these items are not hidden (what a notification may still quote)."""
+    rows = kind.model._default_manager.filter(pk__in=ids, hidden_at__isnull=True)
+    return set(rows.values_list("pk", flat=True))
+
+
 def kind_of(item: Any) -> ContentKind | None:
     """The registered kind of a content row (None: not community content)."""
     return next((kind for kind in _kinds.values() if isinstance(item, kind.model)), None)

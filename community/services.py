@@ -12,8 +12,11 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.errors import DomainError, forbidden, not_found
 from common.images import clean_image
@@ -21,6 +24,7 @@ from common.markup import render_markdown
 from common.validation import clean_id, clean_text
 from community import permissions
 from community.models import Adoption, Lifehack, Need, News, Offer, OfferKind
+from initiatives.following import tell_followers
 from initiatives.models import Category, District, Initiative
 
 TITLE_MAX = 120
@@ -76,9 +80,24 @@ def news_create(
         image_alt=clean_text(image_alt, field="alt", maximum=IMAGE_ALT_MAX, required=False),
         author=user,
     )
+    if initiative is not None:
+        _tell_followers(news, initiative, user, gettext_lazy("Neuigkeit"), "news-page")
     if picture is not None:  # last: nothing after it can undo the row and leave the file
         news.image.save(str(picture.name), picture, save=True)
     return news
+
+
+def _tell_followers(
+    item: News | Need, initiative: Initiative, author: User, what: Promise, page: str
+) -> None:
+    tell_followers(
+        initiative=initiative,
+        author=author,
+        what=what,
+        title=item.title,
+        url=reverse(page, args=[item.pk]),
+        subject=(type(item).__name__.lower(), item.pk),
+    )
 
 
 @transaction.atomic
@@ -231,7 +250,7 @@ def need_create(
     if district is None:
         raise DomainError("invalid", _("Bitte gib einen Stadtbezirk an."))
     description = clean_text(description, field="description", maximum=TEXT_MAX, required=False)
-    return Need.objects.create(
+    need = Need.objects.create(
         initiative=initiative,
         kind=_kind(kind),
         title=clean_text(title, field="title", maximum=TITLE_MAX),
@@ -241,6 +260,8 @@ def need_create(
         district=district,
         author=user,
     )
+    _tell_followers(need, initiative, user, gettext_lazy("Gesuch"), "need-page")
+    return need
 
 
 @transaction.atomic

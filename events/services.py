@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Notification
 from accounts.notifications import notify
@@ -24,6 +25,8 @@ from common.markup import render_markdown
 from common.validation import clean_id
 from events import live, permissions, seats
 from events.models import CalendarFeed, Event, SeatStatus, Shift, Signup
+from events.rendering import page_of
+from initiatives.following import tell_followers
 from initiatives.models import District, Initiative
 
 TITLE_MAX = 120
@@ -81,7 +84,7 @@ def event_create(
         )
     start, end = _clean_times(start, end)
     text = description if isinstance(description, str) else ""
-    return Event.objects.create(
+    event = Event.objects.create(
         initiative=initiative,
         title=_clean_text(title, field="title", maximum=TITLE_MAX),
         description=text,
@@ -94,6 +97,16 @@ def event_create(
         action_day=bool(action_day),
         created_by=user,
     )
+    if initiative is not None:
+        tell_followers(
+            initiative=initiative,
+            author=user,
+            what=gettext_lazy("Veranstaltung"),
+            title=event.title,
+            url=page_of(event),
+            subject=("event", event.pk),
+        )
+    return event
 
 
 @transaction.atomic

@@ -57,6 +57,7 @@ urlpatterns = [
     path("initiativen/<slug:slug>/", initiatives.detail, name="initiative-detail"),
     path("initiativen/<slug:slug>/bearbeiten/", initiative_forms.edit, name="initiative-edit"),
     path("initiativen/<slug:slug>/mitmachen/", initiatives.join, name="initiative-join"),
+    path("initiativen/<slug:slug>/folgen/", initiatives.follow, name="initiative-follow"),
     path("initiativen/<slug:slug>/verlassen/", initiatives.leave, name="initiative-leave"),
     path("initiativen/<slug:slug>/raeume/", lead_tools.room_create, name="room-create"),
     path(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -36,6 +36,7 @@ class DistrictSerializer(CategorySerializer):
         fields = ["slug", "name"]
 
 
+FOLLOWING = inline_serializer("Following", {"following": serializers.BooleanField()})
 WRITABLE_STATUSES = [s for s in Initiative.Status.values if s != Initiative.Status.ARCHIVED]
 
 
@@ -177,6 +178,25 @@ class InitiativeViewSet(
     def leave(self, request: Request, slug: str) -> Response:
         services.initiative_leave(user=current_user(request), initiative=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(methods=["GET", "POST", "DELETE"], request=None, responses={200: FOLLOWING})
+    @action(
+        detail=True,
+        methods=["get", "post", "delete"],
+        permission_classes=[permissions.IsAuthenticated],
+        filterset_class=None,
+    )
+    def follow(self, request: Request, slug: str) -> Response:
+        """Whether I follow it (GET); follow (POST) or stop (DELETE): followers hear of
+        its new events, news and needs. Members follow from joining."""
+        user, initiative = current_user(request), self.get_object()
+        if request.method == "GET":
+            following = selectors.is_following(user=user, initiative=initiative)
+        else:
+            following = services.initiative_follow(
+                user=user, initiative=initiative, following=request.method == "POST"
+            )
+        return Response({"following": following})
 
     @extend_schema(responses={200: MembershipSerializer(many=True)})
     @action(detail=True, methods=["get"], filterset_class=None)

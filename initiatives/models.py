@@ -116,3 +116,20 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.initiative} ({self.role})"
+
+
+class Follow(models.Model):
+    """Someone who wants to hear of an initiative's new events, news and needs: its
+    members from joining (until they leave or unfollow), anyone signed in by choice."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Folgen")
+        verbose_name_plural = _("Folgen")
+        constraints = [models.UniqueConstraint(fields=["initiative", "user"], name="follow_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.initiative_id}"

@@ -56,6 +56,11 @@ def can_manage_members(user: AnyUser, initiative: Initiative) -> bool:
     return can_edit_initiative(user, initiative)
 
 
+def can_follow(user: AnyUser, initiative: Initiative) -> bool:
+    """Following is open to anyone signed in, as joining is (not archived ones)."""
+    return can_join(user, initiative)
+
+
 def can_join(user: AnyUser, initiative: Initiative) -> bool:
     """Joining is open, except for archived initiatives."""
     return (

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 
 from common.errors import not_found
 from common.validation import clean_id
-from initiatives.models import Category, District, Initiative, Membership
+from initiatives.models import Category, District, Follow, Initiative, Membership
+
+AnyUser = User | AnonymousUser
 
 
 def initiative_list(*, include_archived: bool = False) -> QuerySet[Initiative]:
@@ -63,3 +66,16 @@ def category_list() -> QuerySet[Category]:
 
 def district_list() -> QuerySet[District]:
     return District.objects.all()
+
+
+def is_following(*, user: AnyUser, initiative: Initiative) -> bool:
+    return bool(
+        user.is_authenticated and Follow.objects.filter(initiative=initiative, user=user).exists()
+    )
+
+
+def followers(*, initiative: Initiative) -> QuerySet[User]:
+    """Who hears of the initiative's new events, news and needs (active accounts)."""
+    return User.objects.filter(
+        pk__in=Follow.objects.filter(initiative=initiative).values("user_id"), is_active=True
+    ).select_related("profile")

@@ -13,7 +13,7 @@ from common.errors import DomainError, forbidden
 from common.markup import render_markdown
 from initiatives import permissions, selectors
 from initiatives.lifecycle import listener
-from initiatives.models import Category, District, Initiative, Membership
+from initiatives.models import Category, District, Follow, Initiative, Membership
 
 GERMAN_TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
@@ -69,6 +69,7 @@ def initiative_create(
             if attempt == 2:
                 raise
     Membership.objects.create(initiative=initiative, user=user, role=Membership.Role.LEAD)
+    Follow.objects.create(initiative=initiative, user=user)
     listener.get().initiative_created(initiative)
     return initiative
 
@@ -108,9 +109,11 @@ def initiative_join(*, user: User, initiative: Initiative) -> Membership:
     """Join as a member; joining twice keeps the existing membership."""
     if not permissions.can_join(user, initiative):
         raise forbidden(_("Dieser Initiative kann man nicht mehr beitreten."))
-    membership, _created = Membership.objects.get_or_create(
+    membership, created = Membership.objects.get_or_create(
         initiative=initiative, user=user, defaults={"role": Membership.Role.MEMBER}
     )
+    if created:  # members follow from joining (and may unfollow)
+        Follow.objects.get_or_create(initiative=initiative, user=user)
     return membership
 
 
@@ -138,6 +141,7 @@ def initiative_leave(*, user: User, initiative: Initiative) -> None:
     membership = _locked_membership(initiative, user.pk)
     _ensure_a_lead_remains(initiative, membership)
     membership.delete()
+    Follow.objects.filter(initiative=initiative, user=user).delete()
     listener.get().membership_ended(initiative, user.pk)
 
 
@@ -169,4 +173,17 @@ def member_remove(*, actor: User, initiative: Initiative, user_id: int) -> None:
     membership = _locked_membership(initiative, user_id)
     _ensure_a_lead_remains(initiative, membership)
     membership.delete()
+    Follow.objects.filter(initiative=initiative, user_id=user_id).delete()
     listener.get().membership_ended(initiative, user_id)
+
+
+def initiative_follow(*, user: User, initiative: Initiative, following: bool) -> bool:
+    """Follow (or stop following) an initiative's new events, news and needs: anyone
+    signed in, member or not, any number of times. Returns whether they follow now."""
+    if following and not permissions.can_follow(user, initiative):
+        raise forbidden(_("Einer archivierten Initiative kann man nicht mehr folgen."))
+    if following:
+        Follow.objects.get_or_create(initiative=initiative, user=user)
+    else:
+        Follow.objects.filter(initiative=initiative, user=user).delete()
+    return following

@@ -64,6 +64,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "leads": [m for m in memberships if m.role == Membership.Role.LEAD],
         "can_edit": permissions.can_edit_initiative(user, initiative),
         "can_join": permissions.can_join(user, initiative),
+        "following": selectors.is_following(user=user, initiative=initiative),
         "events": event_selectors.upcoming_events().filter(initiative=initiative)[:5],
         "shifts": shift_views(request, event_selectors.open_shifts(initiative=initiative)[:10]),
         "needs": community_selectors.needs_open().filter(initiative=initiative)[:5],
@@ -88,6 +89,26 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         lambda: services.initiative_join(user=signed_in(request), initiative=initiative),
         done=_("Willkommen! Du bist jetzt dabei."),
+    )
+    return redirect("initiative-detail", slug=slug)
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, slug: str) -> HttpResponse:
+    """Follow (or stop: `following=false`) an initiative's new events, news and needs."""
+    initiative = initiative_or_404(slug)
+    following = request.POST.get("following") != "false"
+    attempt(
+        request,
+        lambda: services.initiative_follow(
+            user=signed_in(request), initiative=initiative, following=following
+        ),
+        done=_(
+            "Du folgst jetzt: neue Termine, Neuigkeiten und Gesuche kommen als Benachrichtigung."
+        )
+        if following
+        else _("Du folgst nicht mehr."),
     )
     return redirect("initiative-detail", slug=slug)
 

@@ -395,6 +395,10 @@ REST: list[Row] = [
         LEAD_OR_MODERATOR | {"lead_here": 204, "moderator": 204},
     ),
     Row("initiative-join", "POST", lambda w: f"/api/initiatives/{_slug(w)}/join/", SIGNED_IN),
+    # Following: anyone signed in, member or not (a ban from the rooms does not stop it).
+    Row("initiative-follow", "GET", lambda w: f"/api/initiatives/{_slug(w)}/follow/", SIGNED_IN),
+    Row("initiative-follow", "POST", lambda w: f"/api/initiatives/{_slug(w)}/follow/", SIGNED_IN),
+    Row("initiative-follow", "DELETE", lambda w: f"/api/initiatives/{_slug(w)}/follow/", SIGNED_IN),
     Row(
         "initiative-leave",
         "POST",
@@ -616,6 +620,7 @@ PAGES: list[Row] = [
         _empty,
     ),
     Row("initiative-join", "POST", lambda w: f"/initiativen/{_slug(w)}/mitmachen/", REDIRECTED),
+    Row("initiative-follow", "POST", lambda w: f"/initiativen/{_slug(w)}/folgen/", REDIRECTED),
     Row("initiative-leave", "POST", lambda w: f"/initiativen/{_slug(w)}/verlassen/", REDIRECTED),
     Row(
         "room-create",

@@ -33,6 +33,7 @@ FUNCTION_VIEW_METHODS = {
     "initiative-create": {"GET", "POST"},
     "initiative-edit": {"GET", "POST"},
     "initiative-join": {"POST"},
+    "initiative-follow": {"POST"},
     "initiative-leave": {"POST"},
     "room-create": {"POST"},
     "member-role": {"POST"},

@@ -22,7 +22,7 @@ from demo.community import organisation_account, seed_community
 from events import services as event_services
 from events.models import Event
 from initiatives import services
-from initiatives.models import Category, District, Initiative, Membership
+from initiatives.models import Category, District, Initiative
 from rooms.models import Room
 from rooms.services import message_post, room_create
 
@@ -155,7 +155,5 @@ class Command(BaseCommand):
             status=spec["status"],
         )
         for username in spec["members"]:
-            Membership.objects.get_or_create(
-                initiative=initiative, user=people[username], defaults={"role": "member"}
-            )
+            services.initiative_join(user=people[username], initiative=initiative)
         return int(created)
