@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("events.urls")),
     path("", include("community.urls")),
+    path("", include("search.urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include(router.urls)),

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "events",
     "community",
     "memo",
+    "search",
     "frontend",
     "demo",
 ]

@@ -17,6 +17,7 @@ from frontend.views import (
     notifications,
     people,
     rooms,
+    search,
 )
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
     ),
     path("profil/", accounts.profile, name="profile"),
     path("personen/<str:username>/", people.person, name="person"),
+    path("suche/", search.search_page, name="search-page"),
     path("profil/bestaetigung/", accounts.email_confirmation_resend, name="email-confirm-resend"),
     path("profil/organisation/", accounts.verification_request_page, name="verification-request"),
     path("profil/passwort/", accounts.PasswordChangeView.as_view(), name="password_change"),

@@ -102,19 +102,27 @@ def room_list(*, user: User) -> QuerySet[Room]:
         & ~Q(messages__author_id=user.pk)
         & Q(messages__seq__gt=Coalesce(Subquery(last_read), 0))
     )
-    if permissions.sees_hidden_content(user):
-        visible = Q()
-    else:
+    if not permissions.sees_hidden_content(user):
         unread &= Q(messages__hidden_at__isnull=True)
-        member_of = Membership.objects.filter(user_id=user.pk).values("initiative_id")
-        visible = Q(members_only=False) | Q(initiative__isnull=True) | Q(initiative__in=member_of)
     return (
-        Room.objects.filter(visible)
-        .exclude(restrictions.get().banned_rooms(user))
+        readable_rooms(user=user)
         .select_related("initiative")
         .annotate(unread=Count("messages", filter=unread))
         .order_by(F("initiative_id").asc(nulls_first=True), "pk")
     )
+
+
+def readable_rooms(*, user: AnyUser) -> QuerySet[Room]:
+    """The rooms `user` may read (permissions.can_read_room, and no ban), as a query:
+    nobody's when not signed in."""
+    if not user.is_authenticated or not user.is_active:
+        return Room.objects.none()
+    if permissions.sees_hidden_content(user):
+        visible = Q()
+    else:
+        member_of = Membership.objects.filter(user_id=user.pk).values("initiative_id")
+        visible = Q(members_only=False) | Q(initiative__isnull=True) | Q(initiative__in=member_of)
+    return Room.objects.filter(visible).exclude(restrictions.get().banned_rooms(user))
 
 
 @dataclass(frozen=True)

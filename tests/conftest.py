@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import faulthandler
 import inspect
+import os
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -22,6 +23,29 @@ from rooms import grants
 from tests.factories import ApiAs, MakePerson, MakeUser, UserFactory, token_client
 from tests.teardown import stop_realtime
 from tests.ws import NOTHING_TIMEOUT, RECV_TIMEOUT, SIDE_FRAMES, Client, Connect, open_socket
+
+# CI's second pass: PostgreSQL and Redis (tests marked `services` run only there).
+SERVICES = os.environ.get("DATABASE_URL", "").startswith("postgres") and bool(
+    os.environ.get("REDIS_URL")
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if SERVICES:
+        same = [item for item in items if item.get_closest_marker("embedded_only")]
+        if same:
+            config.hook.pytest_deselected(items=same)
+            items[:] = [item for item in items if not item.get_closest_marker("embedded_only")]
+            print(f"\n{len(same)} tests of their own SQLite server ran in the embedded pass.")
+        return
+    needing = [item for item in items if item.get_closest_marker("services")]
+    if needing:
+        config.hook.pytest_deselected(items=needing)
+        items[:] = [item for item in items if not item.get_closest_marker("services")]
+        print(
+            f"\n{len(needing)} tests need DATABASE_URL=postgres://... and "
+            "REDIS_URL; they run in CI's second pass."
+        )
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -162,6 +162,8 @@ REST: list[Row] = [
         "api-me", "PATCH", lambda w: "/api/auth/me/", SIGNED_IN, lambda w, r: {"display_name": "X"}
     ),
     Row("notification-list", "GET", lambda w: "/api/notifications/", SIGNED_IN),
+    # Search: anyone; what each finds is theirs to read (tests/search).
+    Row("search", "GET", lambda w: "/api/search/?q=Hallo", same(200)),
     Row("notification-read-all", "POST", lambda w: "/api/notifications/read/", SIGNED_IN),
     Row(
         "notification-read",
@@ -741,6 +743,7 @@ PAGES: list[Row] = [
     ),
     Row("moderation-guide", "GET", lambda w: "/moderation/leitfaden/", PUBLIC_PAGE),
     # Where a mention links: for people signed in, as the rooms are.
+    Row("search-page", "GET", lambda w: "/suche/?q=Hallo", PUBLIC_PAGE),
     Row("person", "GET", lambda w: f"/personen/{w.lifehack.author.username}/", OWN_PAGE),
     Row("media", "GET", lambda w: "/media/news/keines.jpg", NOT_FOUND_PAGE),
     Row(

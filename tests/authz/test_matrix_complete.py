@@ -73,6 +73,7 @@ FUNCTION_VIEW_METHODS = {
     "report-content": {"GET", "POST"},
     "media": {"GET"},
     "person": {"GET"},
+    "search-page": {"GET"},
     "memo-archive": {"GET"},
     "memo-issue": {"GET"},
     "memo-unsubscribe": {"GET", "POST"},

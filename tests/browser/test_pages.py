@@ -94,7 +94,7 @@ def test_the_directory_filters_by_category_district_status_and_text(browsing: Br
     assert "Repair-Café Stuttgart-West" in titles
     assert len(titles) < total
 
-    page.get_by_label("Suche").fill("Lötkolben-gibt-es-nicht")
+    page.get_by_label("Suche", exact=True).fill("Lötkolben-gibt-es-nicht")
     page.get_by_role("button", name="Anzeigen").click()
     expect(page.get_by_text("Keine Initiative passt zu diesen Filtern.")).to_be_visible()
 

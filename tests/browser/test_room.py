@@ -234,7 +234,7 @@ def test_the_bell_and_the_notification_page_show_a_new_notification_live(
 ) -> None:
     sophie = browsing.page("sophie")
     sophie.goto(f"{browsing.base}/benachrichtigungen/")
-    badge = sophie.locator("[data-notification-count]")
+    badge = sophie.locator(".site-nav [data-notification-count]")
     before = int(badge.text_content() or 0)
     status, mute = browsing.site.request(
         "POST",

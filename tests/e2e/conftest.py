@@ -21,24 +21,6 @@ SERVICES = os.environ.get("DATABASE_URL", "").startswith("postgres") and bool(
 )
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if SERVICES:
-        same = [item for item in items if item.get_closest_marker("embedded_only")]
-        if same:
-            config.hook.pytest_deselected(items=same)
-            items[:] = [item for item in items if not item.get_closest_marker("embedded_only")]
-            print(f"\n{len(same)} tests of their own SQLite server ran in the embedded pass.")
-        return
-    needing = [item for item in items if item.get_closest_marker("services")]
-    if needing:
-        config.hook.pytest_deselected(items=needing)
-        items[:] = [item for item in items if not item.get_closest_marker("services")]
-        print(
-            f"\n{len(needing)} multi-worker tests need DATABASE_URL=postgres://... and "
-            "REDIS_URL; they run in CI's second pass."
-        )
-
-
 @pytest.fixture(scope="module", params=["daphne", "uvicorn"])
 def sqlite_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
