@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import emails, notifications, selectors, services
+from accounts import emails, notifications, preferences, selectors, services
 from accounts.models import Notification, Profile
 from common.auth import current_user
 from common.schema import CONFLICT
@@ -22,6 +22,7 @@ from common.serializers import (
     ModelSerializer,
     RegexTextField,
     SlugReferenceField,
+    StrictBooleanField,
     TextField,
 )
 
@@ -164,6 +165,39 @@ class VerificationRequestView(APIView):
     def post(self, request: Request) -> Response:
         profile = services.verification_request(user=current_user(request))
         return Response(ProfileSerializer(profile).data)
+
+
+def _channels_serializer(kind: str) -> serializers.Serializer:
+    fields: dict[str, serializers.Field] = {"email": StrictBooleanField(required=False)}
+    if kind not in preferences.ALWAYS_IN_APP:  # decisions about you always reach your list
+        fields["app"] = StrictBooleanField(required=False)
+    return inline_serializer(f"Channels{kind.title()}", fields, required=False)
+
+
+class PreferencesSerializer(serializers.Serializer):
+    """Per kind: `app` (the list, the bell, the live frame) and `email` (batched)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {kind: _channels_serializer(kind) for kind in preferences.DEFAULTS}
+
+
+class NotificationPreferencesView(APIView):
+    """Which notifications reach me where (GET); PATCH changes some: the others stay."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=PreferencesSerializer)
+    def get(self, request: Request) -> Response:
+        profile = services.profile_ensure(user=current_user(request))
+        return Response(preferences.preferences(profile))
+
+    @extend_schema(request=PreferencesSerializer, responses=PreferencesSerializer)
+    def patch(self, request: Request) -> Response:
+        serializer = PreferencesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = {kind: dict(chosen) for kind, chosen in serializer.validated_data.items()}
+        services.profile_ensure(user=current_user(request))
+        return Response(preferences.preferences_set(user=current_user(request), changes=changes))
 
 
 class NotificationSerializer(serializers.Serializer):

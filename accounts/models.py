@@ -49,6 +49,14 @@ class Profile(models.Model):
     digest_opt_in = models.BooleanField(_("Mach-Mit-Memo abonniert"), default=False)
     # Set by the link of the confirmation mail sent on registration (accounts/emails.py).
     email_confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
+    # {kind: {"app": bool, "email": bool}}, only what differs from the defaults
+    # (accounts/preferences.py).
+    notification_settings = models.JSONField(_("Benachrichtigungen"), default=dict, blank=True)
+    # When a connection of this person was last open (rooms' consumer, at most every
+    # few minutes): mails about mentions wait until they have been away a while.
+    last_seen_at = models.DateTimeField(_("zuletzt verbunden"), null=True, blank=True)
+    # The last mail of notifications: at most one per NOTIFICATION_MAIL_EVERY.
+    notifications_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Profil")
@@ -85,6 +93,11 @@ class Notification(models.Model):
     subject_kind = models.CharField(max_length=20, blank=True)
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     quote = models.CharField(_("Zitat"), max_length=200, blank=True)
+    # The person's preferences when it was made: shown in the app (list, bell, frame),
+    # and/or to go out by mail (accounts/notification_mails.py sets mailed_at).
+    in_app = models.BooleanField(default=True)
+    by_mail = models.BooleanField(default=False)
+    mailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("erstellt am"), auto_now_add=True)
     read_at = models.DateTimeField(_("gelesen am"), null=True, blank=True)
 
@@ -92,7 +105,15 @@ class Notification(models.Model):
         verbose_name = _("Benachrichtigung")
         verbose_name_plural = _("Benachrichtigungen")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"]),
+            # What the mail run looks for: few rows, found without a scan.
+            models.Index(
+                fields=["user", "created_at"],
+                name="notification_mail_due",
+                condition=models.Q(by_mail=True, mailed_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"

@@ -23,6 +23,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import preferences
 from accounts.models import Notification
 from accounts.selectors import user_language
 from common.errors import not_found
@@ -86,11 +87,9 @@ def notifications_data(*, user: User, items: Iterable[Notification]) -> list[dic
     }
     rows = []
     for item in items:
-        row: dict[str, Any] = dict(
-            notification_frame(
-                item, quote=item.subject_id in readable.get(item.subject_kind, set())
-            )
-        )
+        about = item.subject_kind  # nothing it is about: nothing to withdraw
+        quoted = not about or item.subject_id in readable.get(about, set())
+        row: dict[str, Any] = dict(notification_frame(item, quote=quoted))
         del row["type"]
         rows.append({**row, "read_at": iso(item.read_at)})
     return rows
@@ -112,10 +111,11 @@ def notification_create(
     """
     notification = _row(user=user, kind=kind, text=text, url=url, subject=subject, quote=quote)
     notification.save()
-    publish.user_frame_on_commit(
-        user_id=user.pk,
-        frame=dict(notification_frame(notification)),
-    )
+    if notification.in_app:
+        publish.user_frame_on_commit(
+            user_id=user.pk,
+            frame=dict(notification_frame(notification)),
+        )
     return notification
 
 
@@ -123,7 +123,7 @@ def notification_list(*, user: User) -> QuerySet[Notification]:
     """The user's notifications: unread first, then newest first."""
     unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
     return (
-        Notification.objects.filter(user=user)
+        Notification.objects.filter(user=user, in_app=True)
         .annotate(unread=unread)
         .order_by("-unread", "-created_at", "-pk")
     )
@@ -132,7 +132,7 @@ def notification_list(*, user: User) -> QuerySet[Notification]:
 def notification_mark_read(*, user: User, notification_id: int) -> Notification:
     """Mark one of the user's notifications read (again: changes nothing)."""
     notification_id = clean_id(notification_id, field="id")
-    notification = Notification.objects.filter(user=user, pk=notification_id).first()
+    notification = Notification.objects.filter(user=user, in_app=True, pk=notification_id).first()
     if notification is None:
         raise not_found()
     if notification.read_at is None:
@@ -143,12 +143,12 @@ def notification_mark_read(*, user: User, notification_id: int) -> Notification:
 
 def notification_unread_count(*, user: User) -> int:
     """The number in the header's bell."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return Notification.objects.filter(user=user, in_app=True, read_at__isnull=True).count()
 
 
 def notification_mark_all_read(*, user: User) -> int:
     """Mark every unread notification of the user read; returns how many were unread."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+    return Notification.objects.filter(user=user, in_app=True, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
@@ -171,24 +171,30 @@ def notify_many(
     for language, people in by_language.items():
         with translation.override(language):
             sentence = text()
-        rows += [
+        made = (
             _row(user=user, kind=kind, text=sentence, url=url, subject=subject, quote=quote)
             for user in people
-        ]
+        )
+        rows += [row for row in made if row.in_app or row.by_mail]  # wanted somewhere
     for notification in Notification.objects.bulk_create(rows):
-        with translation.override(user_language(notification.user) or settings.LANGUAGE_CODE):
-            frame = dict(notification_frame(notification))
-        publish.user_frame_on_commit(user_id=notification.user_id, frame=frame)
+        if notification.in_app:
+            with translation.override(user_language(notification.user) or settings.LANGUAGE_CODE):
+                frame = dict(notification_frame(notification))
+            publish.user_frame_on_commit(user_id=notification.user_id, frame=frame)
     return len(rows)
 
 
 def _row(
     *, user: User, kind: str, text: str, url: str, subject: tuple[str, int] | None, quote: str
 ) -> Notification:
-    """One notification, not saved yet: its texts shortened to fit."""
+    """One notification, not saved yet: its texts shortened to fit, its channels as the
+    person chose them (accounts/preferences.py; neither: kept, shown nowhere)."""
     if kind not in Notification.Kind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
+    wanted = preferences.channels(getattr(user, "profile", None), kind)
     return Notification(
+        in_app=wanted["app"],
+        by_mail=wanted["email"],
         user=user,
         kind=kind,
         text=_shortened(text, TEXT_MAX),

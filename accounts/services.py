@@ -163,3 +163,9 @@ def verification_request(*, user: User) -> Profile:
             url=ORGANISATIONS_URL,
         )
     return profile
+
+
+def profile_seen(*, user_id: int) -> None:
+    """A connection of this person is open now (the consumer says so on connecting, on
+    leaving and every SEEN_EVERY while open): mails about mentions wait for absence."""
+    Profile.objects.filter(user_id=user_id).update(last_seen_at=timezone.now())

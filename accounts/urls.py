@@ -12,6 +12,11 @@ urlpatterns = [
         api.VerificationRequestView.as_view(),
         name="api-verification-request",
     ),
+    path(
+        "auth/me/notifications/",
+        api.NotificationPreferencesView.as_view(),
+        name="notification-preferences",
+    ),
     path("notifications/", api.NotificationListView.as_view(), name="notification-list"),
     path(
         "notifications/read/",

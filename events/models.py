@@ -122,6 +122,8 @@ class Seat(models.Model):
     )
     status = models.CharField(_("Status"), max_length=8, choices=SeatStatus.choices)
     created_at = models.DateTimeField(_("angemeldet am"), auto_now_add=True)
+    # The day-before reminder went out (events/reminders.py): once per seat.
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True

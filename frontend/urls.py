@@ -120,6 +120,16 @@ urlpatterns = [
         name="notification-open",
     ),
     path("benachrichtigungen/gelesen/", notifications.mark_all_read, name="notifications-read"),
+    path(
+        "benachrichtigungen/abbestellen/<str:token>/",
+        notifications.stop_mails,
+        name="notification-mails-stop",
+    ),
+    path(
+        "profil/benachrichtigungen/",
+        accounts.notification_settings,
+        name="notification-settings",
+    ),
     # The JavaScript's translations (django.gettext in the browser)
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # English paths

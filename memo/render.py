@@ -5,19 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common.links import site_url
 from initiatives.city import city_name
 from memo.compose import SECTIONS, is_empty
 from memo.weeks import Week
-
-
-def site_url() -> str:
-    return str(settings.KLIMA_SITE_URL)
 
 
 def context(content: dict[str, Any], *, absolute: bool = True, **extra: Any) -> dict[str, Any]:

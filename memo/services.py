@@ -23,6 +23,7 @@ from django.utils import translation
 
 from accounts.selectors import user_language
 from accounts.services import profile_update
+from common.links import absolute
 from memo import render
 from memo.compose import compose
 from memo.models import MemoDelivery, MemoIssue
@@ -64,7 +65,7 @@ def unsubscribe_token(user: User) -> str:
 
 
 def unsubscribe_url(user: User) -> str:
-    return render.site_url() + reverse("memo-unsubscribe", args=[unsubscribe_token(user)])
+    return absolute(reverse("memo-unsubscribe", args=[unsubscribe_token(user)]))
 
 
 def user_of_token(token: str) -> User | None:

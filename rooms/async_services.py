@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from accounts.notifications import notification_unread_count
+from accounts.services import profile_seen
 from realtime.db import DatabaseThreads, db_async
 from rooms import permissions, restrictions, selectors, services, watching
 
@@ -28,6 +29,9 @@ reaction_add = db_async(services.reaction_add)
 reaction_remove = db_async(services.reaction_remove)
 read_mark = db_async(services.read_mark)
 may_read_room = db_async(selectors.may_read_room)
+
+
+seen = db_async(profile_seen)
 
 
 @db_async

@@ -36,6 +36,7 @@ from rooms.subscriptions import SubscribingConnection
 logger = logging.getLogger(__name__)
 
 PROTOCOL_VERSION = 1
+SEEN_EVERY = 240.0  # seconds; a page pings every 25 s, so an open one is seen in time
 
 
 class ProtocolConsumer(SubscribingConnection):
@@ -47,6 +48,7 @@ class ProtocolConsumer(SubscribingConnection):
         self.language = "de"  # the user's: error details and the like
         self.typing_sent: dict[int, float] = {}  # room -> when a notice was passed on
         self.watched: set[str] = set()  # topics of `watch` (rooms/watching.py)
+        self.seen_at = 0.0  # when the profile last heard this connection is open
 
     async def connect(self) -> None:
         """Accept, then close with 4401 if nobody is signed in (PROTOCOL.md)."""
@@ -68,6 +70,17 @@ class ProtocolConsumer(SubscribingConnection):
                 unread_notifications=await async_services.unread_notifications(user),
             )
         )
+        await self.mark_seen()
+
+    async def mark_seen(self) -> None:
+        """`Profile.last_seen_at`, at most every SEEN_EVERY: a mail about a mention waits
+        until its reader has had no open connection for 10 minutes (docs/notifications.md).
+        Not being able to write it loses nothing but a mail's timing."""
+        self.seen_at = asyncio.get_running_loop().time()
+        try:
+            await async_services.seen(user_id=self.user_id)
+        except Exception as error:
+            logger.warning("last seen of user %s not stored: %r", self.user_id, error)
 
     async def disconnect(self, code: int) -> None:
         """Leave every room and the user's group on this process."""
@@ -85,6 +98,7 @@ class ProtocolConsumer(SubscribingConnection):
             await self.hub.leave_topic(topic, self)
         self.watched.clear()
         await self.hub.leave_user(self.user_id, self)
+        await self.mark_seen()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """Parse one client frame and hand it to its handler; errors become `error` frames."""
@@ -98,6 +112,8 @@ class ProtocolConsumer(SubscribingConnection):
                 if handler is None:
                     raise DomainError("invalid", _("Unbekannter Frame-Typ."))
                 await handler(self, frame, ref)
+                if asyncio.get_running_loop().time() - self.seen_at > SEEN_EVERY:
+                    await self.mark_seen()
             except DomainError as error:
                 await self.send_frame(frames.error(error, ref=ref))
                 if error.code == "rate_limited" and self.refused_too_often():

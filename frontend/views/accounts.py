@@ -5,6 +5,8 @@ reset page answers the same whether or not an address is known."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -12,12 +14,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import emails
+from accounts import emails, preferences
 from accounts.services import (
     profile_ensure,
     profile_update,
@@ -86,7 +88,56 @@ def profile(request: HttpRequest) -> HttpResponse:
         if saved is not None:
             messages.success(request, _("Dein Profil ist gespeichert."))
             return redirect("profile")
-    return render(request, "frontend/profile.html", {"form": form, "profile": current})
+    return render(
+        request,
+        "frontend/profile.html",
+        {"form": form, "profile": current, "notification_rows": _notification_rows(current)},
+    )
+
+
+# What each kind is about, for people (the table's rows).
+NOTIFICATION_LABELS = {
+    "mention": gettext_lazy("Jemand erwähnt dich"),
+    "reply": gettext_lazy("Antworten in Threads, in denen du schreibst"),
+    "follow": gettext_lazy("Neues bei Initiativen, denen du folgst"),
+    "reminder": gettext_lazy("Erinnerung am Tag vor deinen Terminen"),
+    "waitlist": gettext_lazy("Du rückst von der Warteliste nach"),
+    "moderation": gettext_lazy("Entscheidungen der Moderation"),
+    "appeal": gettext_lazy("Ergebnis deines Einspruchs"),
+}
+
+
+def _notification_rows(profile: Any) -> list[dict[str, Any]]:
+    chosen = preferences.preferences(profile)
+    return [
+        {
+            "kind": kind,
+            "label": NOTIFICATION_LABELS[kind],
+            "locked": kind in preferences.ALWAYS_IN_APP,
+            **chosen[kind],
+        }
+        for kind in NOTIFICATION_LABELS
+    ]
+
+
+@login_required
+@require_POST
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """The profile page's table: a box per kind and channel (an unticked box is off)."""
+    changes = {
+        kind: {
+            channel: f"{kind}-{channel}" in request.POST
+            for channel in preferences.CHANNELS
+            if not (channel == "app" and kind in preferences.ALWAYS_IN_APP)
+        }
+        for kind in preferences.DEFAULTS
+    }
+    attempt(
+        request,
+        lambda: preferences.preferences_set(user=signed_in(request), changes=changes),
+        done=_("Deine Einstellungen für Benachrichtigungen sind gespeichert."),
+    )
+    return redirect(reverse("profile") + "#benachrichtigungen")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

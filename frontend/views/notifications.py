@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import notifications
+from accounts import notification_mails, notifications
+from accounts.models import Notification
 from frontend.web import attempt, is_local_path, signed_in
 
 PAGE_SIZE = 30
@@ -50,3 +52,27 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     if count:
         messages.success(request, _("Alle als gelesen markiert."))
     return redirect("notifications")
+
+
+@csrf_exempt  # the mail program's one click (RFC 8058) has no session: the token proves
+@require_http_methods(["GET", "POST"])
+def stop_mails(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in a notification mail: GET asks (link checkers in mail programs open
+    links), POST stops those mails, no sign-in needed."""
+    found = (
+        notification_mails.stop(token)
+        if request.method == "POST"
+        else notification_mails.stop_request(token)
+    )
+    if found is None:
+        raise Http404(_("Dieser Link ist ungültig."))
+    _user, kinds = found
+    return render(
+        request,
+        "frontend/mails_stopped.html",
+        {
+            "kinds": [Notification.Kind(kind).label for kind in kinds],
+            "done": request.method == "POST",
+            "token": token,
+        },
+    )

@@ -165,6 +165,14 @@ REST: list[Row] = [
     # Search: anyone; what each finds is theirs to read (tests/search).
     Row("search", "GET", lambda w: "/api/search/?q=Hallo", same(200)),
     Row("notification-read-all", "POST", lambda w: "/api/notifications/read/", SIGNED_IN),
+    Row("notification-preferences", "GET", lambda w: "/api/auth/me/notifications/", SIGNED_IN),
+    Row(
+        "notification-preferences",
+        "PATCH",
+        lambda w: "/api/auth/me/notifications/",
+        SIGNED_IN,
+        lambda w, r: {"follow": {"email": True}},
+    ),
     Row(
         "notification-read",
         "POST",
@@ -744,6 +752,23 @@ PAGES: list[Row] = [
     Row("moderation-guide", "GET", lambda w: "/moderation/leitfaden/", PUBLIC_PAGE),
     # Where a mention links: for people signed in, as the rooms are.
     Row("search-page", "GET", lambda w: "/suche/?q=Hallo", PUBLIC_PAGE),
+    # A mail's stop link: the signed token is the proof (a wrong one: 404 for anyone).
+    Row(
+        "notification-mails-stop",
+        "GET",
+        lambda w: "/benachrichtigungen/abbestellen/falsch/",
+        NOT_FOUND_PAGE,
+    ),
+    Row(
+        "notification-mails-stop",
+        "POST",
+        lambda w: "/benachrichtigungen/abbestellen/falsch/",
+        NOT_FOUND_PAGE,
+        _empty,
+    ),
+    Row(
+        "notification-settings", "POST", lambda w: "/profil/benachrichtigungen/", REDIRECTED, _empty
+    ),
     Row("person", "GET", lambda w: f"/personen/{w.lifehack.author.username}/", OWN_PAGE),
     Row("media", "GET", lambda w: "/media/news/keines.jpg", NOT_FOUND_PAGE),
     Row(

@@ -74,6 +74,8 @@ FUNCTION_VIEW_METHODS = {
     "media": {"GET"},
     "person": {"GET"},
     "search-page": {"GET"},
+    "notification-mails-stop": {"GET", "POST"},
+    "notification-settings": {"POST"},
     "memo-archive": {"GET"},
     "memo-issue": {"GET"},
     "memo-unsubscribe": {"GET", "POST"},
