@@ -209,7 +209,11 @@ def measure(runs: int) -> None:
                 f"{p95:7.1f} {times[-1]:7.1f}   {results.count:,}"
             )
     rows = engine.matching(KINDS["message"].rows(jonas), ("body",), QUERIES[1])
-    plan = rows.order_by("-created_at").values_list("pk", "created_at")[:20].explain(analyze=True)
+    plan = (
+        rows.order_by("-created_at", "-pk")
+        .values_list("pk", "created_at")[:20]
+        .explain(analyze=True)
+    )
     print("plan of the messages' match for", repr(QUERIES[1]))
     print("  " + plan.replace("\n", "\n  "))
 

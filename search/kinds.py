@@ -38,12 +38,14 @@ class Kind:
 
 
 def _messages(user: AnyUser) -> QuerySet[Message]:
-    rows = Message.objects.filter(
-        room__in=readable_rooms(user=user), deleted_at__isnull=True
-    ).select_related("room__initiative", "author__profile")
+    rows = Message.objects.filter(deleted_at__isnull=True).select_related(
+        "room__initiative", "author__profile"
+    )
     if not room_rules.sees_hidden_content(user):
         rows = rows.filter(hidden_at__isnull=True)
-    return rows
+    # The rooms as a list of ids (a few dozen): a plain filter the planner weighs well
+    # beside the text index, where a subquery made it loop over rooms.
+    return rows.filter(room_id__in=list(readable_rooms(user=user).values_list("pk", flat=True)))
 
 
 def _room_of(message: Message) -> str:

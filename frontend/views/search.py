@@ -3,6 +3,8 @@ a tab per type with its count, the hits newest first with their snippets."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from search.api import Q_MAX
 from search.kinds import KINDS
-from search.selectors import search
+from search.selectors import COUNT_MAX, search
 
 PAGE_SIZE = 20
 
@@ -25,11 +27,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if len(q) > Q_MAX or "\x00" in q:
         error, q = _("Bitte höchstens %(n)d Zeichen.") % {"n": Q_MAX}, ""
     results = search(user=request.user, q=q, kind=kind, page=page, size=PAGE_SIZE) if q else None
-    tabs = []
+    tabs: list[dict[str, Any]] = []
     if results is not None:
-        tabs = [{"type": None, "label": _("Alle"), "count": results.count}] + [
-            {"type": k.name, "label": k.label, "count": results.counts.get(k.name)}
+        capped = any(n >= COUNT_MAX for n in results.counts.values())
+        tabs = [{"type": None, "label": _("Alle"), "count": _shown(results.count, capped)}]
+        tabs += [
+            {"type": k.name, "label": k.label, "count": _shown(n, n >= COUNT_MAX)}
             for k in KINDS.values()
+            if (n := results.counts.get(k.name, 0))
         ]
     return render(
         request,
@@ -46,3 +51,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+def _shown(count: int, capped: bool) -> str:
+    """A tab's number: counts stop at COUNT_MAX (docs/search.md), shown as "1000+"."""
+    return f"{count}+" if capped else str(count)
