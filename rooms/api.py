@@ -52,24 +52,33 @@ class RoomSchema(serializers.Serializer):
         ref_name = "Room"
 
 
-MessageSchema = inline_serializer(
-    "Message",
+MESSAGE_FIELDS: dict[str, serializers.Field] = {
+    "id": serializers.IntegerField(),
+    "room": serializers.IntegerField(),
+    "thread": serializers.IntegerField(allow_null=True),
+    "author": serializers.DictField(),
+    "body": serializers.CharField(allow_null=True),
+    "html": serializers.CharField(allow_null=True),
+    "created_at": serializers.DateTimeField(),
+    "edited_at": serializers.DateTimeField(allow_null=True),
+    "hidden": serializers.BooleanField(),
+    "deleted": serializers.BooleanField(),
+    "reactions": serializers.DictField(child=serializers.IntegerField()),
+    "reply_count": serializers.IntegerField(),
+    "client_id": serializers.CharField(),
+    "hidden_reason": serializers.CharField(required=False),
+    "seq": serializers.IntegerField(),
+}
+MessageSchema = inline_serializer("Message", MESSAGE_FIELDS)
+# A new post's answer adds what the websocket's `ack` says of its mentions.
+PostedSchema = inline_serializer(
+    "PostedMessage",
     {
-        "id": serializers.IntegerField(),
-        "room": serializers.IntegerField(),
-        "thread": serializers.IntegerField(allow_null=True),
-        "author": serializers.DictField(),
-        "body": serializers.CharField(allow_null=True),
-        "html": serializers.CharField(allow_null=True),
-        "created_at": serializers.DateTimeField(),
-        "edited_at": serializers.DateTimeField(allow_null=True),
-        "hidden": serializers.BooleanField(),
-        "deleted": serializers.BooleanField(),
-        "reactions": serializers.DictField(child=serializers.IntegerField()),
-        "reply_count": serializers.IntegerField(),
-        "client_id": serializers.CharField(),
-        "hidden_reason": serializers.CharField(required=False),
-        "seq": serializers.IntegerField(),
+        **MESSAGE_FIELDS,
+        "mentions": serializers.DictField(
+            required=False,
+            help_text="only for a new message with mentions: {notified, unreachable, all}",
+        ),
     },
 )
 MessagePageSchema = inline_serializer(
@@ -230,9 +239,7 @@ class MessagesView(APIView):
             query = {"before": results[0]["id"], "limit": limit}
         return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
 
-    @extend_schema(
-        request=MessagePostSerializer, responses={201: MessageSchema, 200: MessageSchema}
-    )
+    @extend_schema(request=MessagePostSerializer, responses={201: PostedSchema, 200: MessageSchema})
     def post(self, request: Request, room_id: int) -> Response:
         user = current_user(request)
         serializer = MessagePostSerializer(data=request.data)
@@ -245,6 +252,8 @@ class MessagesView(APIView):
             thread_id=serializer.validated_data.get("thread"),
         )
         data = selectors.message_view(posted.message, for_moderator=rules.sees_hidden_content(user))
+        if posted.mentions is not None:
+            data = {**data, "mentions": posted.mentions.as_frame()}
         return Response(
             data, status=status.HTTP_201_CREATED if posted.created else status.HTTP_200_OK
         )

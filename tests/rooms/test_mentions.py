@@ -237,3 +237,22 @@ def test_a_post_without_an_at_sign_asks_nothing_more(
     assert not any(
         "auth_user" in q["sql"] and "LOWER" in q["sql"].upper() for q in queries.captured_queries
     )
+
+
+@pytest.mark.django_db
+def test_a_rest_post_says_whom_its_mentions_reached(
+    api_as: ApiAs, lead: User, member: User, private_room: Room, make_person: MakePerson
+) -> None:
+    make_person("otto")
+    url = f"/api/rooms/{private_room.pk}/messages/"
+
+    posted = api_as(lead).post(url, {"body": "@jonas @otto?", "client_id": "m1"}, format="json")
+    plain = api_as(lead).post(url, {"body": "ohne", "client_id": "m2"}, format="json")
+
+    assert posted.status_code == 201
+    assert posted.json()["mentions"] == {
+        "notified": ["jonas"],
+        "unreachable": ["otto"],
+        "all": None,
+    }
+    assert "mentions" not in plain.json()
