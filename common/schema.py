@@ -145,9 +145,12 @@ def int_query(
     return OpenApiParameter(name, schema, description=description)
 
 
-def text_query(name: str, description: str, *, maximum: int) -> OpenApiParameter:
-    schema = {"type": "string", "maxLength": maximum, "pattern": NO_NUL}
-    return OpenApiParameter(name, schema, description=description)
+def text_query(
+    name: str, description: str, *, maximum: int, required: bool = False
+) -> OpenApiParameter:
+    """A text parameter as common.query.text_param reads it (`required`: not blank)."""
+    schema = {"type": "string", "maxLength": maximum, "pattern": NOT_BLANK if required else NO_NUL}
+    return OpenApiParameter(name, schema, required=required, description=description)
 
 
 def bool_query(name: str, description: str) -> OpenApiParameter:

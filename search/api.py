@@ -40,7 +40,12 @@ class SearchView(APIView):
 
     @extend_schema(
         parameters=[
-            text_query("q", "the words to find (websearch syntax on PostgreSQL)", maximum=Q_MAX),
+            text_query(
+                "q",
+                "the words to find (websearch syntax on PostgreSQL)",
+                maximum=Q_MAX,
+                required=True,
+            ),
             choice_query("type", list(KINDS), "only this type"),
             int_query("page", "1-based page number", minimum=1),
             int_query("page_size", f"1..{MAX_PAGE_SIZE}", minimum=1, maximum=MAX_PAGE_SIZE),

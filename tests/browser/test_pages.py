@@ -27,6 +27,7 @@ PUBLIC_PAGES = [
     ("/gesucht/", "Gesucht: wobei Initiativen Hilfe brauchen"),
     ("/gesucht/1/", "Gesucht: ein Lastenrad für Samstag"),
     ("/memo/", "Mach-Mit-Memo"),
+    ("/suche/?q=Samstag", "Suche"),
 ]
 MEMBER_PAGES = [
     ("/", "Gemeinsam für ein klimaneutrales Stuttgart"),
@@ -40,6 +41,10 @@ MEMBER_PAGES = [
     ("/meine-termine/", "Meine Termine"),
     ("/lifehacks/", "Lifehacks"),
     ("/gesucht/neu/?initiative=repair-cafe-stuttgart-west", "Was sucht ihr?"),
+    ("/suche/?q=Samstag", "Suche"),
+    ("/personen/jonas/", "Jonas Weber"),
+    ("/moderation/beitraege/", "Gemeldete Beiträge"),
+    ("/melden/news/3/", "Beitrag melden"),
 ]
 
 
