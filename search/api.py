@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,7 +36,9 @@ class SearchView(APIView):
     and needs; newest first. Hidden, deleted, cancelled, expired and members-only things
     you may not read are never found."""
 
-    permission_classes: list[type] = []  # anyone; messages only for who may read them
+    # Anyone (the schema says so: authentication optional); messages only for who may
+    # read them.
+    permission_classes = [permissions.AllowAny]
 
     @extend_schema(
         parameters=[
