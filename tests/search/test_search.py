@@ -22,9 +22,8 @@ from initiatives import services as initiatives
 from initiatives.models import Category, Initiative, Membership
 from moderation import services as moderation
 from rooms import services as rooms
-from rooms.models import Room
+from rooms.models import Message, Room
 from search import engine
-from search.kinds import KINDS
 from tests.factories import ApiAs, InitiativeFactory, MakeUser
 from tests.rooms.helpers import post
 
@@ -222,8 +221,11 @@ def test_german_words_are_found_in_their_other_forms_through_the_index(
     assert [s for _, s in _found(api_as, lena, "Fahrräder")] == [
         "Wer repariert mein <mark>Fahrrad</mark>?"
     ]
-    rows = engine.matching(KINDS["message"].rows(lena), ("body",), "Fahrräder")
+    # The text match alone (the room filter has a btree index of its own), with the
+    # paths that a tiny table would rather take switched off: what is left is the index.
+    rows = engine.matching(Message.objects.all(), ("body",), "Fahrräder").values_list("pk")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
         plan = rows.explain()
     assert "rooms_message_body_german" in plan
