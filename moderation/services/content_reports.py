@@ -28,19 +28,9 @@ from moderation.services.content import (
     resolve_content_reports,
 )
 from moderation.services.reports import RESOLUTIONS
-from moderation.services.validation import REPORT_TEXT_MAX, clean_reason
+from moderation.services.validation import REPORT_TEXT_MAX, clean_reason, clean_report_reason
 
 CONTENT_QUEUE_URL = "/moderation/beitraege/"
-
-
-def _clean_reason_choice(reason: Any) -> str:
-    if reason not in Report.Reason.values:
-        raise DomainError(
-            "invalid",
-            _("`reason` muss einer dieser Werte sein: %(values)s")
-            % {"values": ", ".join(Report.Reason.values)},
-        )
-    return str(reason)
 
 
 @transaction.atomic
@@ -49,7 +39,7 @@ def content_report_create(
 ) -> ContentReport:
     """Report an item (once per person and item): it joins the queue of its reviewers."""
     content = content_kind(kind)
-    reason = _clean_reason_choice(reason)
+    reason = clean_report_reason(reason)
     text = clean_text(text, field="text", maximum=REPORT_TEXT_MAX, required=False)
     item = locked_content(content, content_id)
     if item.hidden_at is not None:

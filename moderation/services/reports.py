@@ -32,7 +32,11 @@ from moderation.services.hiding import (
     locked_message,
     resolve_pending_reports,
 )
-from moderation.services.validation import REPORT_TEXT_MAX, clean_reason
+from moderation.services.validation import (
+    REPORT_TEXT_MAX,
+    clean_reason,
+    clean_report_reason,
+)
 from rooms.models import Message
 
 RESOLUTIONS = ("hide", "dismiss", "escalate")
@@ -41,12 +45,7 @@ RESOLUTIONS = ("hide", "dismiss", "escalate")
 @transaction.atomic
 def report_create(*, user: User, message_id: Any, reason: Any, text: Any = "") -> Report:
     """Report a message (once per person and message); hides it when enough people did."""
-    if reason not in Report.Reason.values:
-        raise DomainError(
-            "invalid",
-            _("`reason` muss einer dieser Werte sein: %(values)s")
-            % {"values": ", ".join(Report.Reason.values)},
-        )
+    reason = clean_report_reason(reason)
     text = clean_text(text, field="text", maximum=REPORT_TEXT_MAX, required=False)
     # The row lock serialises concurrent reports: the threshold is crossed exactly once.
     message = locked_message(user=user, message_id=message_id)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import DomainError
 from common.validation import clean_int
+from moderation.models import Report
 
 REASON_MAX = 300
 DURATION_MAX = 366 * 24 * 3600  # a year and a day; longer is "until lifted" (null)
@@ -34,3 +35,14 @@ def clean_duration(value: Any) -> int | None:
     if value is None:
         return None
     return clean_int(value, field="duration", minimum=1, maximum=DURATION_MAX)
+
+
+def clean_report_reason(value: Any) -> str:
+    """One of a report's reasons (message and content reports alike)."""
+    if value not in Report.Reason.values:
+        raise DomainError(
+            "invalid",
+            _("`reason` muss einer dieser Werte sein: %(values)s")
+            % {"values": ", ".join(Report.Reason.values)},
+        )
+    return str(value)
