@@ -19,7 +19,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
-from accounts.notifications import notify
+from accounts.notifications import notify, notify_many
 from accounts.selectors import display_name_of
 from common.markup import Mentions, mention_candidates, render_markdown, render_with_mentions
 from initiatives.models import Membership
@@ -106,23 +106,20 @@ def _tell_mentioned(message: Message, rendered: Rendered) -> tuple[MentionReport
             targets |= {user for user in members if user.pk in everyone_readers}
     new = _first_mentions(message, targets)
     name, title = display_name_of(author), room.title
-    for user in new:
-        by_name = user in named
-        notify(
-            user=user,
-            kind=Notification.Kind.MENTION,
-            text=lambda by_name=by_name: (
-                (  # type: ignore[misc]
-                    _("%(name)s hat dich in „%(room)s“ erwähnt")
-                    if by_name
-                    else _("%(name)s hat alle in „%(room)s“ erwähnt")
-                )
-                % {"name": name, "room": title}
-            ),
-            url=f"/raeume/{room.pk}/",
-            subject=("message", message.pk),
-            quote=message.body,
-        )
+    # One batch per sentence (an `@alle` reaches up to MENTION_ALL_MAX people).
+    for people, sentence in (
+        ([u for u in new if u in named], lambda: _("%(name)s hat dich in „%(room)s“ erwähnt")),
+        ([u for u in new if u not in named], lambda: _("%(name)s hat alle in „%(room)s“ erwähnt")),
+    ):
+        if people:
+            notify_many(
+                users=people,
+                kind=Notification.Kind.MENTION,
+                text=lambda sentence=sentence: sentence() % {"name": name, "room": title},  # type: ignore[misc]
+                url=f"/raeume/{room.pk}/",
+                subject=("message", message.pk),
+                quote=message.body,
+            )
     report = MentionReport(
         notified=sorted(user.username for user in named if user.pk in readers),
         unreachable=sorted(user.username for user in named if user.pk not in readers),
